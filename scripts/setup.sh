@@ -8,7 +8,7 @@ packages=(
   libboost1.81-all-dev libboost-json1.81-dev libssl-dev
   libsimdjson-dev libpugixml-dev libcli11-dev libfmt-dev
   python3 python3-botocore python3-boto3 awscli
-  nodejs npm ca-certificates
+  ca-certificates
 )
 
 missing=()
@@ -17,6 +17,12 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# npm fetches DuckDB. A machine may already have Node.js from another source (nodesource ships npm
+# inside its nodejs package); only install Debian's when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
