@@ -1,0 +1,541 @@
+#include <aws_sigv4/sign.hpp>
+#include <aws_sigv4/uri.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace aws_sigv4 {
+namespace {
+
+bool is_tchar(unsigned char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
+}
+
+bool is_token(std::string_view s) noexcept {
+    if (s.empty())
+        return false;
+    for (char c : s)
+        if (!is_tchar(static_cast<unsigned char>(c)))
+            return false;
+    return true;
+}
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return true;
+}
+
+int icompare(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto x = static_cast<unsigned char>(lower(a[i])), y = static_cast<unsigned char>(lower(b[i]));
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+bool is_ws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// A header value may hold obs-fold continuation lines ("a\n  b"), but no NUL and no bare CR/LF.
+bool valid_header_value(std::string_view v) noexcept {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c == '\0')
+            return false;
+        if (c == '\r' || c == '\n') {
+            std::size_t j = i;
+            if (c == '\r' && j + 1 < v.size() && v[j + 1] == '\n')
+                ++j;
+            if (j + 1 >= v.size() || (v[j + 1] != ' ' && v[j + 1] != '\t'))
+                return false;
+            i = j;
+        }
+    }
+    return true;
+}
+
+// Trims and squeezes each run of whitespace (folded lines included) to one space.
+void append_canonical_value(std::string_view v, std::string& out) {
+    std::size_t b = 0, e = v.size();
+    while (b < e && is_ws(v[b]))
+        ++b;
+    while (e > b && is_ws(v[e - 1]))
+        --e;
+    bool in_ws = false;
+    for (std::size_t i = b; i < e; ++i) {
+        if (is_ws(v[i])) {
+            in_ws = true;
+            continue;
+        }
+        if (in_ws) {
+            out.push_back(' ');
+            in_ws = false;
+        }
+        out.push_back(v[i]);
+    }
+}
+
+bool valid_scope_part(std::string_view s) noexcept {
+    if (s.empty())
+        return false;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || c == '/')
+            return false;
+    }
+    return true;
+}
+
+bool valid_key_text(std::string_view s) noexcept {
+    if (s.empty())
+        return false;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+struct hdr {
+    std::string_view name;
+    std::string_view value;
+};
+
+struct param {
+    std::uint32_t key_off, key_len, val_off, val_len;
+};
+
+// Shared body of canonical_request() and signer::sign(): builds the canonical request and the
+// signed header list, and records what has to be added to the request.
+struct canonicalizer {
+    const request_view& req;
+    const signing_params& p;
+    std::string_view scope;
+    std::string& out;
+    std::string& signed_headers;
+    std::vector<name_value>* headers_to_add; // header mode additions (null: don't record)
+    std::vector<name_value>* query_to_add;   // query mode additions (null: don't record)
+
+    std::error_code run() {
+        const settings& cfg = p.config;
+        const bool query_mode = cfg.location == signature_location::query_params;
+        if (!is_token(req.method))
+            return error::invalid_method;
+        if (req.target.empty() || req.target[0] != '/')
+            return error::invalid_target;
+        for (char c : req.target) {
+            const auto u = static_cast<unsigned char>(c);
+            if (u < 0x20 || u == 0x7f)
+                return error::invalid_target;
+        }
+
+        // Headers: the request's, less excluded ones, plus the signer's additions.
+        std::vector<hdr> headers;
+        headers.reserve(req.headers.size() + 4);
+        bool has_host = false, has_date = false, has_token = false, has_content_sha = false;
+        for (const auto& h : req.headers) {
+            if (!is_token(h.name))
+                return error::invalid_header_name;
+            if (!valid_header_value(h.value))
+                return error::invalid_header_value;
+            has_host |= iequals(h.name, "host");
+            has_date |= iequals(h.name, "x-amz-date");
+            has_token |= iequals(h.name, "x-amz-security-token");
+            has_content_sha |= iequals(h.name, "x-amz-content-sha256");
+            bool excluded = false;
+            for (const auto& x : cfg.excluded_headers)
+                if (iequals(h.name, x)) {
+                    excluded = true;
+                    break;
+                }
+            if (!excluded)
+                headers.push_back({h.name, h.value});
+        }
+        if (!has_host)
+            return error::missing_host;
+
+        const bool sign_token =
+            p.creds.has_session_token() && cfg.token_mode == session_token_mode::sign && !has_token;
+        if (!query_mode) {
+            if (!has_date) {
+                headers.push_back({"x-amz-date", p.time.amz_date()});
+                if (headers_to_add)
+                    headers_to_add->emplace_back("X-Amz-Date", std::string(p.time.amz_date()));
+            }
+            if (sign_token) {
+                headers.push_back({"x-amz-security-token", p.creds.session_token});
+                if (headers_to_add)
+                    headers_to_add->emplace_back("X-Amz-Security-Token", p.creds.session_token);
+            }
+        }
+        if (!has_content_sha &&
+            (query_mode ? cfg.content_sha256_header_in_presigned : cfg.content_sha256_header)) {
+            headers.push_back({"x-amz-content-sha256", p.payload_hash});
+            if (headers_to_add)
+                headers_to_add->emplace_back("x-amz-content-sha256", std::string(p.payload_hash));
+        }
+        std::stable_sort(headers.begin(), headers.end(),
+                         [](const hdr& a, const hdr& b) { return icompare(a.name, b.name) < 0; });
+
+        signed_headers.clear();
+        for (std::size_t i = 0; i < headers.size(); ++i) {
+            if (i > 0 && iequals(headers[i].name, headers[i - 1].name))
+                continue;
+            if (!signed_headers.empty())
+                signed_headers.push_back(';');
+            for (char c : headers[i].name)
+                signed_headers.push_back(lower(c));
+        }
+
+        // Method and canonical URI.
+        out.clear();
+        out.append(req.method);
+        out.push_back('\n');
+        std::string_view target = req.target;
+        if (auto hash = target.find('#'); hash != std::string_view::npos)
+            target = target.substr(0, hash);
+        const auto qpos = target.find('?');
+        const std::string_view path = target.substr(0, qpos);
+        const std::string_view query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+        const bool keep_escapes = cfg.path_encoding == uri_encoding::single_encode;
+        if (cfg.normalize_path)
+            uri_encode(normalize_path(path), true, keep_escapes, out);
+        else
+            uri_encode(path.empty() ? std::string_view("/") : path, true, keep_escapes, out);
+        out.push_back('\n');
+
+        // Canonical query: each key and value decoded, then encoded; sorted by key, then value.
+        std::string qbuf;
+        std::vector<param> params;
+        auto add_param = [&](std::string_view k, std::string_view v, bool decode) {
+            param pr;
+            pr.key_off = static_cast<std::uint32_t>(qbuf.size());
+            std::string tmp;
+            if (decode) {
+                uri_decode(k, tmp);
+                uri_encode(tmp, false, false, qbuf);
+            } else {
+                uri_encode(k, false, false, qbuf);
+            }
+            pr.key_len = static_cast<std::uint32_t>(qbuf.size() - pr.key_off);
+            pr.val_off = static_cast<std::uint32_t>(qbuf.size());
+            if (decode) {
+                tmp.clear();
+                uri_decode(v, tmp);
+                uri_encode(tmp, false, false, qbuf);
+            } else {
+                uri_encode(v, false, false, qbuf);
+            }
+            pr.val_len = static_cast<std::uint32_t>(qbuf.size() - pr.val_off);
+            params.push_back(pr);
+        };
+        std::size_t pos = 0;
+        while (pos < query.size()) {
+            std::size_t amp = query.find('&', pos);
+            if (amp == std::string_view::npos)
+                amp = query.size();
+            std::string_view kv = query.substr(pos, amp - pos);
+            if (!kv.empty()) {
+                const auto eq = kv.find('=');
+                add_param(kv.substr(0, eq), eq == std::string_view::npos ? std::string_view{} : kv.substr(eq + 1),
+                          true);
+            }
+            pos = amp + 1;
+        }
+        if (query_mode) {
+            std::string credential(p.creds.access_key_id);
+            credential.push_back('/');
+            credential.append(scope);
+            const std::string expires = std::to_string(cfg.expires_seconds);
+            const std::size_t first_added = params.size();
+            add_param("X-Amz-Algorithm", algorithm, false);
+            add_param("X-Amz-Credential", credential, false);
+            add_param("X-Amz-Date", p.time.amz_date(), false);
+            add_param("X-Amz-Expires", expires, false);
+            add_param("X-Amz-SignedHeaders", signed_headers, false);
+            if (p.creds.has_session_token() && cfg.token_mode == session_token_mode::sign)
+                add_param("X-Amz-Security-Token", p.creds.session_token, false);
+            if (query_to_add)
+                for (std::size_t i = first_added; i < params.size(); ++i)
+                    query_to_add->emplace_back(qbuf.substr(params[i].key_off, params[i].key_len),
+                                               qbuf.substr(params[i].val_off, params[i].val_len));
+        }
+        std::sort(params.begin(), params.end(), [&](const param& a, const param& b) {
+            const std::string_view ak(qbuf.data() + a.key_off, a.key_len), bk(qbuf.data() + b.key_off, b.key_len);
+            if (ak != bk)
+                return ak < bk;
+            return std::string_view(qbuf.data() + a.val_off, a.val_len) <
+                   std::string_view(qbuf.data() + b.val_off, b.val_len);
+        });
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            if (i > 0)
+                out.push_back('&');
+            out.append(qbuf, params[i].key_off, params[i].key_len);
+            out.push_back('=');
+            out.append(qbuf, params[i].val_off, params[i].val_len);
+        }
+        out.push_back('\n');
+
+        // Canonical headers: duplicates joined with ',' in request order.
+        for (std::size_t i = 0; i < headers.size(); ++i) {
+            const bool continues = i > 0 && iequals(headers[i].name, headers[i - 1].name);
+            if (continues) {
+                out.push_back(',');
+            } else {
+                if (i > 0)
+                    out.push_back('\n');
+                for (char c : headers[i].name)
+                    out.push_back(lower(c));
+                out.push_back(':');
+            }
+            append_canonical_value(headers[i].value, out);
+        }
+        if (!headers.empty())
+            out.push_back('\n');
+        out.push_back('\n');
+        out.append(signed_headers);
+        out.push_back('\n');
+        out.append(p.payload_hash);
+        return {};
+    }
+};
+
+} // namespace
+
+namespace payload {
+bool is_valid(std::string_view hash) noexcept {
+    if (hash == unsigned_payload || hash == streaming_signed || hash == streaming_signed_trailer ||
+        hash == streaming_unsigned_trailer)
+        return true;
+    if (hash.size() != 64)
+        return false;
+    return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+} // namespace payload
+
+std::string credential_scope(std::string_view date, std::string_view region, std::string_view service) {
+    std::string s;
+    s.reserve(date.size() + region.size() + service.size() + 16);
+    s.append(date).append("/").append(region).append("/").append(service).append("/aws4_request");
+    return s;
+}
+
+std::error_code validate(const signing_params& p) noexcept {
+    if (!valid_key_text(p.creds.access_key_id) || !valid_key_text(p.creds.secret_access_key) ||
+        p.creds.access_key_id.find('/') != std::string::npos)
+        return error::invalid_credentials;
+    if (!valid_scope_part(p.region) ||
+        !std::all_of(p.region.begin(), p.region.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
+        return error::invalid_region;
+    if (!valid_scope_part(p.service))
+        return error::invalid_service;
+    if (!payload::is_valid(p.payload_hash))
+        return error::invalid_payload_hash;
+    if (p.config.location == signature_location::query_params &&
+        (p.config.expires_seconds < 1 || p.config.expires_seconds > 604800))
+        return error::invalid_expires;
+    for (char c : p.creds.session_token)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            return error::invalid_credentials;
+    return {};
+}
+
+std::error_code canonical_request(const request_view& req, const signing_params& p, std::string& out,
+                                  std::string& signed_headers) {
+    if (auto ec = validate(p))
+        return ec;
+    const std::string scope = credential_scope(p.time.date(), p.region, p.service);
+    return canonicalizer{req, p, scope, out, signed_headers, nullptr, nullptr}.run();
+}
+
+namespace {
+void append_string_to_sign(std::string& out, std::string_view canonical, const signing_time& t,
+                           std::string_view scope) {
+    out.clear();
+    out.reserve(algorithm.size() + 16 + scope.size() + 67);
+    out.append(algorithm).push_back('\n');
+    out.append(t.amz_date()).push_back('\n');
+    out.append(scope).push_back('\n');
+    char hex[64];
+    to_hex(sha256_of(canonical), hex);
+    out.append(hex, 64);
+}
+} // namespace
+
+std::string string_to_sign(std::string_view canonical, const signing_time& t, std::string_view scope) {
+    std::string s;
+    append_string_to_sign(s, canonical, t, scope);
+    return s;
+}
+
+digest derive_signing_key(std::string_view secret, std::string_view date, std::string_view region,
+                          std::string_view service) noexcept {
+    char k0[4 + 256];
+    std::string seed;
+    std::string_view key;
+    if (secret.size() <= 256) {
+        std::memcpy(k0, "AWS4", 4);
+        std::memcpy(k0 + 4, secret.data(), secret.size());
+        key = {k0, secret.size() + 4};
+    } else {
+        seed = std::string("AWS4").append(secret);
+        key = seed;
+    }
+    digest k = hmac_key(key).mac(date);
+    std::memset(k0, 0, sizeof k0);
+    k = hmac_key(k).mac(region);
+    k = hmac_key(k).mac(service);
+    return hmac_key(k).mac("aws4_request");
+}
+
+std::string signature(const digest& signing_key, std::string_view sts) {
+    return to_hex_string(hmac_key(signing_key).mac(sts));
+}
+
+std::string authorization(std::string_view access_key_id, std::string_view scope, std::string_view signed_headers,
+                          std::string_view sig) {
+    std::string s;
+    s.reserve(algorithm.size() + access_key_id.size() + scope.size() + signed_headers.size() + sig.size() + 40);
+    s.append(algorithm)
+        .append(" Credential=")
+        .append(access_key_id)
+        .append("/")
+        .append(scope)
+        .append(", SignedHeaders=")
+        .append(signed_headers)
+        .append(", Signature=")
+        .append(sig);
+    return s;
+}
+
+const hmac_key& signing_key_cache::get(std::string_view secret, std::string_view date, std::string_view region,
+                                       std::string_view service) {
+    for (auto& e : entries_)
+        if (e.used && e.date == date && e.region == region && e.service == service && e.secret == secret) {
+            ++hits_;
+            return e.key;
+        }
+    ++misses_;
+    entry& e = entries_[next_];
+    next_ = (next_ + 1) % capacity;
+    e.secret.assign(secret);
+    e.date.assign(date);
+    e.region.assign(region);
+    e.service.assign(service);
+    e.key = hmac_key(derive_signing_key(secret, date, region, service));
+    e.used = true;
+    return e.key;
+}
+
+void signing_result::clear() noexcept {
+    canonical_request.clear();
+    string_to_sign.clear();
+    signed_headers.clear();
+    signature.clear();
+    authorization.clear();
+    headers_to_add.clear();
+    query_to_add.clear();
+}
+
+std::string signing_result::presigned_target(std::string_view original) const {
+    std::string t(original);
+    char sep = original.find('?') == std::string_view::npos ? '?' : '&';
+    if (!original.empty() && (original.back() == '?' || original.back() == '&'))
+        sep = 0;
+    for (const auto& [k, v] : query_to_add) {
+        if (sep)
+            t.push_back(sep);
+        sep = '&';
+        t.append(k).append("=").append(v);
+    }
+    return t;
+}
+
+namespace {
+
+std::error_code sign_with_key(const request_view& req, const signing_params& p, signing_result& out,
+                              const hmac_key* cached, signing_key_cache* cache) {
+    out.clear();
+    if (auto ec = validate(p))
+        return ec;
+    char scope_buf[256];
+    std::string scope_str;
+    std::string_view scope;
+    const std::size_t scope_len = p.time.date().size() + p.region.size() + p.service.size() + 15;
+    if (scope_len <= sizeof scope_buf) {
+        char* w = scope_buf;
+        auto put = [&](std::string_view s) {
+            std::memcpy(w, s.data(), s.size());
+            w += s.size();
+        };
+        put(p.time.date());
+        put("/");
+        put(p.region);
+        put("/");
+        put(p.service);
+        put("/aws4_request");
+        scope = {scope_buf, static_cast<std::size_t>(w - scope_buf)};
+    } else {
+        scope_str = credential_scope(p.time.date(), p.region, p.service);
+        scope = scope_str;
+    }
+    const bool query_mode = p.config.location == signature_location::query_params;
+    if (auto ec = canonicalizer{req, p, scope, out.canonical_request, out.signed_headers,
+                                query_mode ? nullptr : &out.headers_to_add, query_mode ? &out.query_to_add : nullptr}
+                      .run())
+        return ec;
+    append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope);
+    const hmac_key* key = cached;
+    hmac_key local;
+    if (cache) {
+        key = &cache->get(p.creds.secret_access_key, p.time.date(), p.region, p.service);
+    } else if (!key) {
+        local = hmac_key(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
+        key = &local;
+    }
+    out.signature.resize(64);
+    to_hex(key->mac(out.string_to_sign), out.signature.data());
+    const bool token_after = p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
+    if (query_mode) {
+        if (token_after) {
+            std::string v;
+            uri_encode(p.creds.session_token, false, false, v);
+            out.query_to_add.emplace_back("X-Amz-Security-Token", std::move(v));
+        }
+        out.query_to_add.emplace_back("X-Amz-Signature", out.signature);
+    } else {
+        out.authorization = authorization(p.creds.access_key_id, scope, out.signed_headers, out.signature);
+        if (token_after) {
+            bool present = false;
+            for (const auto& h : req.headers)
+                present |= iequals(h.name, "x-amz-security-token");
+            if (!present)
+                out.headers_to_add.emplace_back("X-Amz-Security-Token", p.creds.session_token);
+        }
+        out.headers_to_add.emplace_back("Authorization", out.authorization);
+    }
+    return {};
+}
+
+} // namespace
+
+std::error_code signer::sign(const request_view& req, const signing_params& p, signing_result& out) {
+    return sign_with_key(req, p, out, nullptr, &cache_);
+}
+
+std::error_code sign(const request_view& req, const signing_params& p, signing_result& out) {
+    return sign_with_key(req, p, out, nullptr, nullptr);
+}
+
+} // namespace aws_sigv4
