@@ -166,11 +166,24 @@ struct pick_list {
             lut[static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(d.index_for(j));
         }
         range = static_cast<double>(d.total());
+        make_slots();
     }
-    std::string_view pick(std::int64_t& x) const noexcept {
+    std::string_view pick(std::int64_t& x) const noexcept { return values[pick_index(x)]; }
+    std::uint8_t pick_index(std::int64_t& x) const noexcept {
         x = pm_next(x);
         const double q = static_cast<double>(x) / 2147483647.0;
-        return values[lut[static_cast<std::size_t>(1 + static_cast<std::int64_t>(q * range))]];
+        return lut[static_cast<std::size_t>(1 + static_cast<std::int64_t>(q * range))];
+    }
+    // Values in 32-byte slots for fixed-size copies.
+    std::vector<char> slots;
+    std::vector<std::uint8_t> lens;
+    void make_slots() {
+        slots.assign(values.size() * 32, 0);
+        lens.resize(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            std::memcpy(&slots[i * 32], values[i].data(), std::min<std::size_t>(values[i].size(), 32));
+            lens[i] = static_cast<std::uint8_t>(values[i].size());
+        }
     }
 };
 
@@ -315,6 +328,15 @@ inline char* put_word(char* p, std::string_view s) noexcept {
     return p;
 }
 
+// A distribution value (never needs quoting; at most 32 bytes).
+template <text_format F>
+inline char* put_slot(char* p, const pick_list& l, std::size_t i) noexcept {
+    std::memcpy(p, &l.slots[i * 32], 32);
+    p += l.lens[i];
+    *p++ = sep<F>;
+    return p;
+}
+
 // A string value that may contain ',' (comments, addresses): CSV quotes it.
 template <text_format F>
 inline char* put_text(char* p, const char* s, std::size_t n) noexcept {
@@ -390,10 +412,7 @@ inline std::int64_t supp_key(std::int64_t p, std::int64_t n, std::int64_t sup) n
     return (p + n * (sup / 4 + (p - 1) / sup)) % sup + 1;
 }
 
-inline char* put_phone(char* p, std::int64_t& x, std::int64_t nation) noexcept {
-    const std::int64_t a = draw(x, 100, 999);
-    const std::int64_t e = draw(x, 100, 999);
-    const std::int64_t n = draw(x, 1000, 9999);
+inline char* put_phone(char* p, std::int64_t nation, std::int64_t a, std::int64_t e, std::int64_t n) noexcept {
     put_digits(p, static_cast<std::uint64_t>(10 + nation % 90), 2);
     p[2] = '-';
     put_digits(p + 3, static_cast<std::uint64_t>(a), 3);
@@ -509,198 +528,291 @@ std::int64_t row_generator::generate_as(std::int64_t count, out_buffer* parent, 
 
     switch (group_) {
     case table_group::orders_lineitem: {
+        // Two stages per batch of orders: draw every random value (and prefetch the comment text,
+        // which sits at random places in the 300 MiB pool), then format. The streams are
+        // independent, so drawing them column-wise gives the same values as dbgen's row order.
         const bool big = sc_.big();
         const std::int64_t clerks = std::max<std::int64_t>(1000 * sc_.scale, 1000);
-        for (std::int64_t r = 0; r < count; ++r, ++row_) {
-            const std::int64_t i = row_;
-            const std::int64_t key = (i / 8) * 32 + (i % 8);
-            std::int64_t c = big ? unif_int64(s[40], 1, sc_.customer) : draw(s[40], 1, sc_.customer);
-            std::int64_t delta = 1;
-            while (c % 3 == 0) {
-                c += delta;
-                c = std::min(c, sc_.customer);
-                delta = -delta;
-            }
-            const std::int64_t d = draw(s[13], 92001, 94406) - 92001;
-            const std::string_view prio = t.o_oprio.pick(s[38]);
-            const std::int64_t clerk = draw(s[11], 1, clerks);
-            const auto [ooff, olen] = draw_comment(s[12], o_cmnt);
-            const std::int64_t n = draw(s[43], 1, 7);
-            skip(s[10], 1); // O_SUPP_SD: budget 1, never drawn
-
-            std::int64_t total = 0;
-            int fcount = 0;
-            int flags = 0;
-            char* p = co->reserve(row_room * 7);
-            for (std::int64_t ln = 1; ln <= n; ++ln) {
-                const std::int64_t pk = big ? unif_int64(s[19], 1, sc_.part) : draw(s[19], 1, sc_.part);
-                const std::int64_t sn = draw(s[20], 0, 3);
-                const std::int64_t q = draw(s[14], 1, 50);
-                const std::int64_t disc = draw(s[15], 0, 10);
-                const std::int64_t tax = draw(s[16], 0, 8);
-                const std::string_view instr = t.instruct.pick(s[17]);
-                const std::string_view mode = t.smode.pick(s[18]);
-                const auto [loff, llen] = draw_comment(s[25], l_cmnt);
-                const std::int64_t sd = d + draw(s[21], 1, 121);
-                const std::int64_t cd = d + draw(s[22], 30, 90);
-                const std::int64_t rd = sd + draw(s[23], 1, 30);
-                char rf = 'N';
-                if (rd <= current_date) {
-                    rf = t.rflag.pick(s[24])[0];
-                    ++flags;
+        constexpr std::int64_t batch = 32;
+        struct line_rec {
+            std::int64_t pk, supp, ep, loff;
+            std::int32_t q, disc, tax, llen;
+            std::uint16_t sd, cd, rd;
+            std::uint8_t instr, mode;
+            char rf, ls;
+        };
+        struct order_rec {
+            std::int64_t key, cust, total, ooff, olen, clerk;
+            std::int32_t d, n;
+            std::uint8_t prio;
+            char status;
+        };
+        order_rec orders[batch];
+        line_rec lines[batch * 7];
+        for (std::int64_t done = 0; done < count;) {
+            const std::int64_t nb = std::min(batch, count - done);
+            int nl = 0;
+            for (std::int64_t b = 0; b < nb; ++b) {
+                order_rec& o = orders[b];
+                const std::int64_t i = row_ + b;
+                o.key = (i / 8) * 32 + (i % 8);
+                std::int64_t c = big ? unif_int64(s[40], 1, sc_.customer) : draw(s[40], 1, sc_.customer);
+                std::int64_t delta = 1;
+                while (c % 3 == 0) {
+                    c += delta;
+                    c = std::min(c, sc_.customer);
+                    delta = -delta;
                 }
-                const char ls = sd <= current_date ? 'F' : 'O';
-                fcount += ls == 'F';
-                const std::int64_t ep = q * retail_price(pk);
-                total += ((ep * (100 - disc)) / 100) * (100 + tax) / 100;
-
-                p = put_uint(p, static_cast<std::uint64_t>(key));
-                *p++ = sep<F>;
-                p = put_uint(p, static_cast<std::uint64_t>(pk));
-                *p++ = sep<F>;
-                p = put_uint(p, static_cast<std::uint64_t>(supp_key(pk, sn, sc_.supplier)));
-                *p++ = sep<F>;
-                *p++ = static_cast<char>('0' + ln);
-                *p++ = sep<F>;
-                p = put_uint(p, static_cast<std::uint64_t>(q)); // printed as an integer by dbgen
-                *p++ = sep<F>;
-                p = put_money(p, ep);
-                *p++ = sep<F>;
-                p[0] = '0';
-                p[1] = '.';
-                p[2] = static_cast<char>('0' + disc / 10);
-                p[3] = static_cast<char>('0' + disc % 10);
-                p[4] = sep<F>;
-                p[5] = '0';
-                p[6] = '.';
-                p[7] = '0';
-                p[8] = static_cast<char>('0' + tax);
-                p[9] = sep<F>;
-                p[10] = rf;
-                p[11] = sep<F>;
-                p[12] = ls;
-                p[13] = sep<F>;
-                p += 14;
-                std::memcpy(p, t.dates[sd], 10);
-                p[10] = sep<F>;
-                std::memcpy(p + 11, t.dates[cd], 10);
-                p[21] = sep<F>;
-                std::memcpy(p + 22, t.dates[rd], 10);
-                p[32] = sep<F>;
-                p += 33;
-                p = put_word<F>(p, instr);
-                p = put_word<F>(p, mode);
-                p = put_text<F>(p, pool + loff, static_cast<std::size_t>(llen));
-                p = end_row<F>(p);
+                o.cust = c;
+                o.d = static_cast<std::int32_t>(draw(s[13], 92001, 94406) - 92001);
+                o.prio = t.o_oprio.pick_index(s[38]);
+                o.clerk = draw(s[11], 1, clerks);
+                const auto [ooff, olen] = draw_comment(s[12], o_cmnt);
+                o.ooff = ooff;
+                o.olen = olen;
+                __builtin_prefetch(pool + ooff);
+                __builtin_prefetch(pool + ooff + 63);
+                o.n = static_cast<std::int32_t>(draw(s[43], 1, 7));
+                skip(s[10], 1); // O_SUPP_SD: budget 1, never drawn
+                std::int64_t total = 0;
+                int fcount = 0;
+                int flags = 0;
+                for (std::int32_t ln = 0; ln < o.n; ++ln) {
+                    line_rec& l = lines[nl++];
+                    l.pk = big ? unif_int64(s[19], 1, sc_.part) : draw(s[19], 1, sc_.part);
+                    l.supp = supp_key(l.pk, draw(s[20], 0, 3), sc_.supplier);
+                    l.q = static_cast<std::int32_t>(draw(s[14], 1, 50));
+                    l.disc = static_cast<std::int32_t>(draw(s[15], 0, 10));
+                    l.tax = static_cast<std::int32_t>(draw(s[16], 0, 8));
+                    l.instr = t.instruct.pick_index(s[17]);
+                    l.mode = t.smode.pick_index(s[18]);
+                    const auto [loff, llen] = draw_comment(s[25], l_cmnt);
+                    l.loff = loff;
+                    l.llen = static_cast<std::int32_t>(llen);
+                    __builtin_prefetch(pool + loff);
+                    __builtin_prefetch(pool + loff + 42);
+                    const std::int64_t sd = o.d + draw(s[21], 1, 121);
+                    const std::int64_t cd = o.d + draw(s[22], 30, 90);
+                    const std::int64_t rd = sd + draw(s[23], 1, 30);
+                    l.sd = static_cast<std::uint16_t>(sd);
+                    l.cd = static_cast<std::uint16_t>(cd);
+                    l.rd = static_cast<std::uint16_t>(rd);
+                    l.rf = 'N';
+                    if (rd <= current_date) {
+                        l.rf = t.rflag.pick(s[24])[0];
+                        ++flags;
+                    }
+                    l.ls = sd <= current_date ? 'F' : 'O';
+                    fcount += l.ls == 'F';
+                    l.ep = l.q * retail_price(l.pk);
+                    total += ((l.ep * (100 - l.disc)) / 100) * (100 + l.tax) / 100;
+                }
+                o.total = total;
+                o.status = fcount == o.n ? 'F' : (fcount == 0 ? 'O' : 'P');
+                // Row protocol padding of the LINEITEM streams (§6.5).
+                const std::int64_t n = o.n;
+                if (n < 7) {
+                    for (int k = 14; k <= 23; ++k) {
+                        if (k == 19 && big) {
+                            s[19] = nth_element(s[19], 7 - n);
+                        } else {
+                            skip(s[static_cast<std::size_t>(k)], 7 - n);
+                        }
+                    }
+                    skip(s[25], 14 - 2 * n);
+                }
+                skip(s[24], 7 - flags);
             }
-            co->commit(p);
-            children += n;
-            // Row protocol padding of the LINEITEM streams (§6.5).
-            if (n < 7) {
-                for (int k = 14; k <= 23; ++k) {
-                    if (k == 19 && big) {
-                        s[19] = nth_element(s[19], 7 - n);
-                    } else {
-                        skip(s[static_cast<std::size_t>(k)], 7 - n);
+
+            if (child != nullptr) {
+                char* p = co->reserve(row_room * static_cast<std::size_t>(nl));
+                int li = 0;
+                for (std::int64_t b = 0; b < nb; ++b) {
+                    const order_rec& o = orders[b];
+                    for (std::int32_t ln = 1; ln <= o.n; ++ln) {
+                        const line_rec& l = lines[li++];
+                        p = put_uint(p, static_cast<std::uint64_t>(o.key));
+                        *p++ = sep<F>;
+                        p = put_uint(p, static_cast<std::uint64_t>(l.pk));
+                        *p++ = sep<F>;
+                        p = put_uint(p, static_cast<std::uint64_t>(l.supp));
+                        *p++ = sep<F>;
+                        p[0] = static_cast<char>('0' + ln);
+                        p[1] = sep<F>;
+                        p += 2;
+                        p = put_uint(p, static_cast<std::uint64_t>(l.q)); // printed as an integer by dbgen
+                        *p++ = sep<F>;
+                        p = put_money(p, l.ep);
+                        *p++ = sep<F>;
+                        p[0] = '0';
+                        p[1] = '.';
+                        p[2] = static_cast<char>('0' + l.disc / 10);
+                        p[3] = static_cast<char>('0' + l.disc % 10);
+                        p[4] = sep<F>;
+                        p[5] = '0';
+                        p[6] = '.';
+                        p[7] = '0';
+                        p[8] = static_cast<char>('0' + l.tax);
+                        p[9] = sep<F>;
+                        p[10] = l.rf;
+                        p[11] = sep<F>;
+                        p[12] = l.ls;
+                        p[13] = sep<F>;
+                        p += 14;
+                        std::memcpy(p, t.dates[l.sd], 10);
+                        p[10] = sep<F>;
+                        std::memcpy(p + 11, t.dates[l.cd], 10);
+                        p[21] = sep<F>;
+                        std::memcpy(p + 22, t.dates[l.rd], 10);
+                        p[32] = sep<F>;
+                        p += 33;
+                        p = put_slot<F>(p, t.instruct, l.instr);
+                        p = put_slot<F>(p, t.smode, l.mode);
+                        p = put_text<F>(p, pool + l.loff, static_cast<std::size_t>(l.llen));
+                        p = end_row<F>(p);
                     }
                 }
-                skip(s[25], 14 - 2 * n);
+                co->commit(p);
             }
-            skip(s[24], 7 - flags);
-
-            const char status = fcount == n ? 'F' : (fcount == 0 ? 'O' : 'P');
-            p = po->reserve(row_room);
-            p = put_uint(p, static_cast<std::uint64_t>(key));
-            *p++ = sep<F>;
-            p = put_uint(p, static_cast<std::uint64_t>(c));
-            *p++ = sep<F>;
-            *p++ = status;
-            *p++ = sep<F>;
-            p = put_money(p, total);
-            *p++ = sep<F>;
-            std::memcpy(p, t.dates[d], 10);
-            p[10] = sep<F>;
-            p += 11;
-            p = put_word<F>(p, prio);
-            std::memcpy(p, "Clerk#", 6);
-            p = put_pad9(p + 6, clerk);
-            *p++ = sep<F>;
-            *p++ = '0';
-            *p++ = sep<F>;
-            p = put_text<F>(p, pool + ooff, static_cast<std::size_t>(olen));
-            p = end_row<F>(p);
-            po->commit(p);
+            if (parent != nullptr) {
+                char* p = po->reserve(row_room * static_cast<std::size_t>(nb));
+                for (std::int64_t b = 0; b < nb; ++b) {
+                    const order_rec& o = orders[b];
+                    p = put_uint(p, static_cast<std::uint64_t>(o.key));
+                    *p++ = sep<F>;
+                    p = put_uint(p, static_cast<std::uint64_t>(o.cust));
+                    *p++ = sep<F>;
+                    *p++ = o.status;
+                    *p++ = sep<F>;
+                    p = put_money(p, o.total);
+                    *p++ = sep<F>;
+                    std::memcpy(p, t.dates[o.d], 10);
+                    p[10] = sep<F>;
+                    p += 11;
+                    p = put_slot<F>(p, t.o_oprio, o.prio);
+                    std::memcpy(p, "Clerk#", 6);
+                    p = put_pad9(p + 6, o.clerk);
+                    *p++ = sep<F>;
+                    *p++ = '0';
+                    *p++ = sep<F>;
+                    p = put_text<F>(p, pool + o.ooff, static_cast<std::size_t>(o.olen));
+                    p = end_row<F>(p);
+                }
+                po->commit(p);
+            }
+            children += nl;
+            row_ += nb;
+            done += nb;
         }
         break;
     }
     case table_group::part_partsupp: {
+        // Batches: draw (prefetching comment text), then format; see orders above.
         const std::int64_t sup = sc_.supplier;
-        for (std::int64_t r = 0; r < count; ++r, ++row_) {
-            const std::int64_t i = row_;
-            // p_name: only the first 5 positions of the 92-step permutation are printed, and step k
-            // never touches positions below k, so draw 5 and jump the other 87.
-            std::uint8_t perm[92];
-            for (int k = 0; k < 92; ++k) {
-                perm[k] = static_cast<std::uint8_t>(k);
+        constexpr std::int64_t batch = 16;
+        struct ps_rec {
+            std::int64_t off, len, qty, cost;
+        };
+        struct part_rec {
+            std::uint8_t perm[5];
+            std::uint8_t m, b, type, size, cntr;
+            std::int64_t off, len;
+            ps_rec ps[4];
+        };
+        part_rec parts[batch];
+        for (std::int64_t done = 0; done < count;) {
+            const std::int64_t nb = std::min(batch, count - done);
+            for (std::int64_t k = 0; k < nb; ++k) {
+                part_rec& pr = parts[k];
+                // p_name: only the first 5 positions of the 92-step permutation are printed, and
+                // step k never touches positions below k, so draw 5 and jump the other 87.
+                std::uint8_t perm[92];
+                for (int j = 0; j < 92; ++j) {
+                    perm[j] = static_cast<std::uint8_t>(j);
+                }
+                for (int j = 0; j < 5; ++j) {
+                    const auto x = static_cast<std::size_t>(draw(s[37], j, 91));
+                    std::swap(perm[j], perm[x]);
+                    pr.perm[j] = perm[j];
+                }
+                skip(s[37], 87);
+                pr.m = static_cast<std::uint8_t>(draw(s[0], 1, 5));
+                pr.b = static_cast<std::uint8_t>(draw(s[1], 1, 5));
+                pr.type = t.p_types.pick_index(s[2]);
+                pr.size = static_cast<std::uint8_t>(draw(s[3], 1, 50));
+                pr.cntr = t.p_cntr.pick_index(s[4]);
+                const auto [off, len] = draw_comment(s[6], p_cmnt);
+                pr.off = off;
+                pr.len = len;
+                __builtin_prefetch(pool + off);
+                __builtin_prefetch(pool + off + 21);
+                for (auto& ps : pr.ps) {
+                    ps.qty = draw(s[7], 1, 9999);
+                    ps.cost = draw(s[8], 100, 100000);
+                    const auto [coff, clen] = draw_comment(s[9], ps_cmnt);
+                    ps.off = coff;
+                    ps.len = clen;
+                    for (int c = 0; c < 198; c += 64) {
+                        __builtin_prefetch(pool + coff + c);
+                    }
+                    __builtin_prefetch(pool + coff + 197);
+                }
             }
-            for (int k = 0; k < 5; ++k) {
-                const auto j = static_cast<std::size_t>(draw(s[37], k, 91));
-                std::swap(perm[k], perm[j]);
+            if (parent != nullptr) {
+                char* p = po->reserve(row_room * static_cast<std::size_t>(nb));
+                for (std::int64_t k = 0; k < nb; ++k) {
+                    const part_rec& pr = parts[k];
+                    p = put_uint(p, static_cast<std::uint64_t>(row_ + k));
+                    *p++ = sep<F>;
+                    for (int j = 0; j < 5; ++j) {
+                        const std::string_view c = t.colors[pr.perm[j]];
+                        std::memcpy(p, c.data(), c.size());
+                        p += c.size();
+                        *p++ = ' ';
+                    }
+                    p[-1] = sep<F>;
+                    std::memcpy(p, "Manufacturer#", 13);
+                    p[13] = static_cast<char>('0' + pr.m);
+                    p[14] = sep<F>;
+                    std::memcpy(p + 15, "Brand#", 6);
+                    p[21] = static_cast<char>('0' + pr.m);
+                    p[22] = static_cast<char>('0' + pr.b);
+                    p[23] = sep<F>;
+                    p += 24;
+                    p = put_slot<F>(p, t.p_types, pr.type);
+                    p = put_uint(p, pr.size);
+                    *p++ = sep<F>;
+                    p = put_slot<F>(p, t.p_cntr, pr.cntr);
+                    p = put_money(p, retail_price(row_ + k));
+                    *p++ = sep<F>;
+                    p = put_text<F>(p, pool + pr.off, static_cast<std::size_t>(pr.len));
+                    p = end_row<F>(p);
+                }
+                po->commit(p);
             }
-            skip(s[37], 87);
-            const std::int64_t m = draw(s[0], 1, 5);
-            const std::int64_t b = draw(s[1], 1, 5);
-            const std::string_view type = t.p_types.pick(s[2]);
-            const std::int64_t size = draw(s[3], 1, 50);
-            const std::string_view cntr = t.p_cntr.pick(s[4]);
-            const auto [off, len] = draw_comment(s[6], p_cmnt);
-
-            char* p = po->reserve(row_room);
-            p = put_uint(p, static_cast<std::uint64_t>(i));
-            *p++ = sep<F>;
-            for (int k = 0; k < 5; ++k) {
-                const std::string_view c = t.colors[perm[k]];
-                std::memcpy(p, c.data(), c.size());
-                p += c.size();
-                *p++ = ' ';
+            if (child != nullptr) {
+                char* p = co->reserve(row_room * 4 * static_cast<std::size_t>(nb));
+                for (std::int64_t k = 0; k < nb; ++k) {
+                    const std::int64_t i = row_ + k;
+                    for (std::int64_t n = 0; n < 4; ++n) {
+                        const ps_rec& ps = parts[k].ps[n];
+                        p = put_uint(p, static_cast<std::uint64_t>(i));
+                        *p++ = sep<F>;
+                        p = put_uint(p, static_cast<std::uint64_t>(supp_key(i, n, sup)));
+                        *p++ = sep<F>;
+                        p = put_uint(p, static_cast<std::uint64_t>(ps.qty));
+                        *p++ = sep<F>;
+                        p = put_money(p, ps.cost);
+                        *p++ = sep<F>;
+                        p = put_text<F>(p, pool + ps.off, static_cast<std::size_t>(ps.len));
+                        p = end_row<F>(p);
+                    }
+                }
+                co->commit(p);
             }
-            p[-1] = sep<F>;
-            std::memcpy(p, "Manufacturer#", 13);
-            p[13] = static_cast<char>('0' + m);
-            p[14] = sep<F>;
-            std::memcpy(p + 15, "Brand#", 6);
-            p[21] = static_cast<char>('0' + m);
-            p[22] = static_cast<char>('0' + b);
-            p[23] = sep<F>;
-            p += 24;
-            p = put_word<F>(p, type);
-            p = put_uint(p, static_cast<std::uint64_t>(size));
-            *p++ = sep<F>;
-            p = put_word<F>(p, cntr);
-            p = put_money(p, retail_price(i));
-            *p++ = sep<F>;
-            p = put_text<F>(p, pool + off, static_cast<std::size_t>(len));
-            p = end_row<F>(p);
-            po->commit(p);
-
-            p = co->reserve(row_room * 4);
-            for (std::int64_t n = 0; n < 4; ++n) {
-                const std::int64_t qty = draw(s[7], 1, 9999);
-                const std::int64_t cost = draw(s[8], 100, 100000);
-                const auto [coff, clen] = draw_comment(s[9], ps_cmnt);
-                p = put_uint(p, static_cast<std::uint64_t>(i));
-                *p++ = sep<F>;
-                p = put_uint(p, static_cast<std::uint64_t>(supp_key(i, n, sup)));
-                *p++ = sep<F>;
-                p = put_uint(p, static_cast<std::uint64_t>(qty));
-                *p++ = sep<F>;
-                p = put_money(p, cost);
-                *p++ = sep<F>;
-                p = put_text<F>(p, pool + coff, static_cast<std::size_t>(clen));
-                p = end_row<F>(p);
-            }
-            co->commit(p);
-            children += 4;
+            children += 4 * nb;
+            row_ += nb;
+            done += nb;
         }
         break;
     }
@@ -719,7 +831,10 @@ std::int64_t row_generator::generate_as(std::int64_t count, out_buffer* parent, 
             p = put_text<F>(p, addr, alen);
             p = put_uint(p, static_cast<std::uint64_t>(nation));
             *p++ = sep<F>;
-            p = put_phone(p, s[34], nation);
+            const std::int64_t pa = draw(s[34], 100, 999);
+            const std::int64_t pe = draw(s[34], 100, 999);
+            const std::int64_t pn = draw(s[34], 1000, 9999);
+            p = put_phone(p, nation, pa, pe, pn);
             *p++ = sep<F>;
             p = put_money(p, draw(s[35], -99999, 999999));
             *p++ = sep<F>;
@@ -741,29 +856,55 @@ std::int64_t row_generator::generate_as(std::int64_t count, out_buffer* parent, 
         break;
     }
     case table_group::customer: {
-        for (std::int64_t r = 0; r < count; ++r, ++row_) {
-            const std::int64_t i = row_;
+        constexpr std::int64_t batch = 32;
+        struct cust_rec {
             char addr[48];
-            const std::size_t alen = vstring(s[26], addr);
-            const std::int64_t nation = draw(s[27], 0, 24);
-            char* p = po->reserve(row_room);
-            p = put_uint(p, static_cast<std::uint64_t>(i));
-            *p++ = sep<F>;
-            std::memcpy(p, "Customer#", 9);
-            p = put_pad9(p + 9, i);
-            *p++ = sep<F>;
-            p = put_text<F>(p, addr, alen);
-            p = put_uint(p, static_cast<std::uint64_t>(nation));
-            *p++ = sep<F>;
-            p = put_phone(p, s[28], nation);
-            *p++ = sep<F>;
-            p = put_money(p, draw(s[29], -99999, 999999));
-            *p++ = sep<F>;
-            p = put_word<F>(p, t.msegmnt.pick(s[30]));
-            const auto [off, len] = draw_comment(s[31], c_cmnt);
-            p = put_text<F>(p, pool + off, static_cast<std::size_t>(len));
-            p = end_row<F>(p);
+            std::size_t alen;
+            std::int64_t nation, a, e, n, bal, off, len;
+            std::uint8_t seg;
+        };
+        cust_rec custs[batch];
+        for (std::int64_t done = 0; done < count;) {
+            const std::int64_t nb = std::min(batch, count - done);
+            for (std::int64_t k = 0; k < nb; ++k) {
+                cust_rec& c = custs[k];
+                c.alen = vstring(s[26], c.addr);
+                c.nation = draw(s[27], 0, 24);
+                c.a = draw(s[28], 100, 999);
+                c.e = draw(s[28], 100, 999);
+                c.n = draw(s[28], 1000, 9999);
+                c.bal = draw(s[29], -99999, 999999);
+                c.seg = t.msegmnt.pick_index(s[30]);
+                const auto [off, len] = draw_comment(s[31], c_cmnt);
+                c.off = off;
+                c.len = len;
+                __builtin_prefetch(pool + off);
+                __builtin_prefetch(pool + off + 64);
+                __builtin_prefetch(pool + off + 115);
+            }
+            char* p = po->reserve(row_room * static_cast<std::size_t>(nb));
+            for (std::int64_t k = 0; k < nb; ++k) {
+                const cust_rec& c = custs[k];
+                const std::int64_t i = row_ + k;
+                p = put_uint(p, static_cast<std::uint64_t>(i));
+                *p++ = sep<F>;
+                std::memcpy(p, "Customer#", 9);
+                p = put_pad9(p + 9, i);
+                *p++ = sep<F>;
+                p = put_text<F>(p, c.addr, c.alen);
+                p = put_uint(p, static_cast<std::uint64_t>(c.nation));
+                *p++ = sep<F>;
+                p = put_phone(p, c.nation, c.a, c.e, c.n);
+                *p++ = sep<F>;
+                p = put_money(p, c.bal);
+                *p++ = sep<F>;
+                p = put_slot<F>(p, t.msegmnt, c.seg);
+                p = put_text<F>(p, pool + c.off, static_cast<std::size_t>(c.len));
+                p = end_row<F>(p);
+            }
             po->commit(p);
+            row_ += nb;
+            done += nb;
         }
         break;
     }
