@@ -1,10 +1,10 @@
-#include "json_read.hpp"
-#include "json_write.hpp"
-
 #include <protocol/athena.hpp>
 #include <protocol/json11.hpp>
 
 #include <array>
+
+#include "json_read.hpp"
+#include "json_write.hpp"
 
 namespace protocol::athena {
 namespace {
@@ -13,12 +13,10 @@ using detail::get;
 using detail::jobject;
 using detail::json_writer;
 
-constexpr std::array<std::string_view, 9> session_names = {"",           "CREATING",   "CREATED",
-                                                          "IDLE",       "BUSY",       "TERMINATING",
-                                                          "TERMINATED", "DEGRADED",   "FAILED"};
-constexpr std::array<std::string_view, 9> calculation_names = {"",        "CREATING", "CREATED",
-                                                              "QUEUED",  "RUNNING",  "CANCELING",
-                                                              "CANCELED", "COMPLETED", "FAILED"};
+constexpr std::array<std::string_view, 9> session_names = {
+    "", "CREATING", "CREATED", "IDLE", "BUSY", "TERMINATING", "TERMINATED", "DEGRADED", "FAILED"};
+constexpr std::array<std::string_view, 9> calculation_names = {
+    "", "CREATING", "CREATED", "QUEUED", "RUNNING", "CANCELING", "CANCELED", "COMPLETED", "FAILED"};
 
 std::error_code check_id(std::string_view id, std::size_t max) {
     if (id.empty())
@@ -29,7 +27,8 @@ std::error_code check_id(std::string_view id, std::size_t max) {
 }
 
 std::error_code check_token(std::string_view t) {
-    return (t.size() < 32 || t.size() > 128) ? std::error_code{error::invalid_client_token} : std::error_code{};
+    return (t.size() < 32 || t.size() > 128) ? std::error_code{error::invalid_client_token}
+                                             : std::error_code{};
 }
 
 std::error_code check_range(const std::optional<int>& v, int lo, int hi) {
@@ -175,7 +174,11 @@ void write_work_group_configuration(json_writer& w, const work_group_configurati
     if (c.requester_pays_enabled)
         w.key("RequesterPaysEnabled").boolean(*c.requester_pays_enabled);
     if (!c.engine.selected.empty())
-        w.key("EngineVersion").begin_object().key("SelectedEngineVersion").string(c.engine.selected).end_object();
+        w.key("EngineVersion")
+            .begin_object()
+            .key("SelectedEngineVersion")
+            .string(c.engine.selected)
+            .end_object();
     w.opt_string("AdditionalConfiguration", c.additional_configuration);
     w.opt_string("ExecutionRole", c.execution_role);
     w.end_object();
@@ -183,7 +186,9 @@ void write_work_group_configuration(json_writer& w, const work_group_configurati
 
 } // namespace
 
-std::string_view to_string(session_state s) noexcept { return session_names[static_cast<std::size_t>(s)]; }
+std::string_view to_string(session_state s) noexcept {
+    return session_names[static_cast<std::size_t>(s)];
+}
 std::string_view to_string(calculation_state s) noexcept {
     return calculation_names[static_cast<std::size_t>(s)];
 }
@@ -202,9 +207,12 @@ calculation_state parse_calculation_state(std::string_view s) noexcept {
     return calculation_state::unknown;
 }
 
-bool is_final(session_state s) noexcept { return s == session_state::terminated || s == session_state::failed; }
+bool is_final(session_state s) noexcept {
+    return s == session_state::terminated || s == session_state::failed;
+}
 bool is_final(calculation_state s) noexcept {
-    return s == calculation_state::completed || s == calculation_state::failed || s == calculation_state::canceled;
+    return s == calculation_state::completed || s == calculation_state::failed ||
+           s == calculation_state::canceled;
 }
 
 // ---- sessions ----------------------------------------------------------------------------------
@@ -359,7 +367,8 @@ std::error_code build_start_calculation_execution(const endpoint& ep, const star
     return {};
 }
 
-std::error_code decode_start_calculation_execution(const http_response_view& r, start_calculation_output& out) {
+std::error_code decode_start_calculation_execution(const http_response_view& r,
+                                                   start_calculation_output& out) {
     simdjson::dom::parser p;
     jobject o;
     BB_TRY(detail::parse_json_object(p, r, o));
@@ -450,7 +459,8 @@ std::error_code build_list_calculation_executions(const endpoint& ep, const list
     return {};
 }
 
-std::error_code decode_list_calculation_executions(const http_response_view& r, list_calculations_output& out) {
+std::error_code decode_list_calculation_executions(const http_response_view& r,
+                                                   list_calculations_output& out) {
     simdjson::dom::parser p;
     jobject o;
     BB_TRY(detail::parse_json_object(p, r, o));
@@ -489,7 +499,8 @@ std::error_code decode_get_work_group(const http_response_view& r, work_group& o
     return {};
 }
 
-std::error_code build_list_work_groups(const endpoint& ep, const list_work_groups_input& in, http_request& out) {
+std::error_code build_list_work_groups(const endpoint& ep, const list_work_groups_input& in,
+                                       http_request& out) {
     BB_TRY(check_range(in.max_results, 1, 50));
     if (in.next_token.size() > 1024)
         return error::invalid_parameter;
@@ -518,11 +529,12 @@ std::error_code decode_list_work_groups(const http_response_view& r, list_work_g
     });
 }
 
-std::error_code build_create_work_group(const endpoint& ep, const create_work_group_input& in, http_request& out) {
+std::error_code build_create_work_group(const endpoint& ep, const create_work_group_input& in,
+                                        http_request& out) {
     BB_TRY(check_id(in.name, 128));
     for (char c : in.name)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-'))
             return error::invalid_parameter;
     if (in.description.size() > 1024)
         return error::invalid_parameter;
@@ -541,6 +553,8 @@ std::error_code build_create_work_group(const endpoint& ep, const create_work_gr
     return {};
 }
 
-std::error_code decode_create_work_group(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_create_work_group(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 } // namespace protocol::athena

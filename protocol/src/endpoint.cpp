@@ -15,21 +15,27 @@ bool valid_region(std::string_view r) noexcept {
     return true;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool host_char(char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_';
 }
 
 } // namespace
 
 std::string_view signing_name(service s) noexcept {
     switch (s) {
-    case service::athena: return "athena";
-    case service::glue: return "glue";
-    case service::s3: return "s3";
-    case service::sts: return "sts";
+    case service::athena:
+        return "athena";
+    case service::glue:
+        return "glue";
+    case service::s3:
+        return "s3";
+    case service::sts:
+        return "sts";
     }
     return "";
 }
@@ -58,7 +64,8 @@ std::error_code parse_endpoint_url(std::string_view url, endpoint& out) {
         return error::invalid_endpoint_url;
     std::string_view rest = url.substr(colon + 3);
     for (char c : rest)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '@' || c == '\\')
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '?' || c == '#' || c == '@' ||
+            c == '\\')
             return error::invalid_endpoint_url;
     std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
@@ -74,7 +81,8 @@ std::error_code parse_endpoint_url(std::string_view url, endpoint& out) {
             return error::invalid_endpoint_url;
         host = authority.substr(0, close + 1);
         for (char c : host.substr(1, host.size() - 2))
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+                  c == '.'))
                 return error::invalid_endpoint_url;
         std::string_view after = authority.substr(close + 1);
         if (!after.empty()) {

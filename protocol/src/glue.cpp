@@ -1,8 +1,8 @@
-#include "json_read.hpp"
-#include "json_write.hpp"
-
 #include <protocol/glue.hpp>
 #include <protocol/json11.hpp>
+
+#include "json_read.hpp"
+#include "json_write.hpp"
 
 namespace protocol::glue {
 namespace {
@@ -134,8 +134,9 @@ std::error_code read_database(const jobject& d, database& out) {
 }
 
 // {"CatalogId"?, "<k1>": v1, "<k2>": v2}
-std::error_code named(const endpoint& ep, std::string_view op, std::string_view catalog_id, std::string_view k1,
-                      std::string_view v1, std::string_view k2, std::string_view v2, http_request& out) {
+std::error_code named(const endpoint& ep, std::string_view op, std::string_view catalog_id,
+                      std::string_view k1, std::string_view v1, std::string_view k2, std::string_view v2,
+                      http_request& out) {
     BB_TRY(check_name(v1));
     if (!k2.empty())
         BB_TRY(check_name(v2));
@@ -169,7 +170,9 @@ std::error_code build_create_database(const endpoint& ep, const database_input& 
     return {};
 }
 
-std::error_code decode_create_database(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_create_database(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 std::error_code build_get_database(const endpoint& ep, std::string_view name, http_request& out,
                                    std::string_view catalog_id) {
@@ -207,8 +210,8 @@ std::error_code decode_get_databases(const http_response_view& r, get_databases_
     jobject o;
     BB_TRY(detail::parse_json_object(p, r, o));
     BB_TRY(get(o, "NextToken", out.next_token));
-    return detail::for_each_object(o, "DatabaseList",
-                                   [&](const jobject& d) { return read_database(d, out.databases.emplace_back()); });
+    return detail::for_each_object(
+        o, "DatabaseList", [&](const jobject& d) { return read_database(d, out.databases.emplace_back()); });
 }
 
 std::error_code build_delete_database(const endpoint& ep, std::string_view name, http_request& out,
@@ -216,7 +219,9 @@ std::error_code build_delete_database(const endpoint& ep, std::string_view name,
     return named(ep, "DeleteDatabase", catalog_id, "Name", name, {}, {}, out);
 }
 
-std::error_code decode_delete_database(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_delete_database(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 // ---- tables ------------------------------------------------------------------------------------
 
@@ -234,7 +239,9 @@ std::error_code build_create_table(const endpoint& ep, std::string_view database
     return {};
 }
 
-std::error_code decode_create_table(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_create_table(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 std::error_code build_get_table(const endpoint& ep, std::string_view database_name, std::string_view name,
                                 http_request& out, std::string_view catalog_id) {
@@ -275,8 +282,8 @@ std::error_code decode_get_tables(const http_response_view& r, get_tables_output
     jobject o;
     BB_TRY(detail::parse_json_object(p, r, o));
     BB_TRY(get(o, "NextToken", out.next_token));
-    return detail::for_each_object(o, "TableList",
-                                   [&](const jobject& t) { return read_table(t, out.tables.emplace_back()); });
+    return detail::for_each_object(
+        o, "TableList", [&](const jobject& t) { return read_table(t, out.tables.emplace_back()); });
 }
 
 std::error_code build_update_table(const endpoint& ep, std::string_view database_name, const table_input& in,
@@ -295,14 +302,18 @@ std::error_code build_update_table(const endpoint& ep, std::string_view database
     return {};
 }
 
-std::error_code decode_update_table(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_update_table(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 std::error_code build_delete_table(const endpoint& ep, std::string_view database_name, std::string_view name,
                                    http_request& out, std::string_view catalog_id) {
     return named(ep, "DeleteTable", catalog_id, "DatabaseName", database_name, "Name", name, out);
 }
 
-std::error_code decode_delete_table(const http_response_view& r) { return decode_json11_empty(r); }
+std::error_code decode_delete_table(const http_response_view& r) {
+    return decode_json11_empty(r);
+}
 
 std::error_code build_batch_delete_table(const endpoint& ep, std::string_view database_name,
                                          const std::vector<std::string>& names, http_request& out,

@@ -9,8 +9,8 @@ namespace {
 constexpr char hex_digits[] = "0123456789ABCDEF";
 
 bool unreserved(unsigned char c) noexcept {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 int hex_value(char c) noexcept {
@@ -23,7 +23,9 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Reads exactly n decimal digits at s[pos]; advances pos.
 bool digits(std::string_view s, std::size_t& pos, std::size_t n, int& out) noexcept {
@@ -173,7 +175,7 @@ std::optional<timestamp> parse_iso8601(std::string_view s) noexcept {
 std::optional<timestamp> parse_http_date(std::string_view s) noexcept {
     // "Wed, 12 Oct 2009 17:50:00 GMT"
     static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     std::size_t comma = s.find(", ");
     if (comma == std::string_view::npos)
         return std::nullopt;

@@ -5,9 +5,12 @@ namespace protocol {
 
 std::string_view json11_target_prefix(service s) noexcept {
     switch (s) {
-    case service::athena: return "AmazonAthena";
-    case service::glue: return "AWSGlue";
-    default: return "";
+    case service::athena:
+        return "AmazonAthena";
+    case service::glue:
+        return "AWSGlue";
+    default:
+        return "";
     }
 }
 

@@ -1,8 +1,6 @@
 #pragma once
 // simdjson (DOM, error-code API) helpers for the JSON 1.1 decoders. Private to protocol/: only .cpp
 // files include this (simdjson.h is large). Every helper returns std::error_code and never throws.
-#include "try.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/http.hpp>
 
@@ -14,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "try.hpp"
 
 namespace protocol::detail {
 
@@ -97,7 +97,8 @@ inline std::error_code get(const jobject& o, std::string_view k, std::optional<t
     return out ? std::error_code{} : error::bad_value;
 }
 
-inline std::error_code get(const jobject& o, std::string_view k, std::map<std::string, std::string, std::less<>>& out) {
+inline std::error_code get(const jobject& o, std::string_view k,
+                           std::map<std::string, std::string, std::less<>>& out) {
     jelement e;
     if (!find(o, k, e))
         return {};

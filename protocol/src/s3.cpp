@@ -1,10 +1,10 @@
-#include "xml_read.hpp"
-
 #include <protocol/s3.hpp>
 
 #include <openssl/evp.h>
 
 #include <charconv>
+
+#include "xml_read.hpp"
 
 namespace protocol::s3 {
 namespace {
@@ -17,8 +17,8 @@ std::error_code check_bucket(std::string_view b) {
     if (b.empty() || b.size() > 255)
         return error::invalid_bucket_name;
     for (char c : b)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-              c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '-' || c == '_'))
             return error::invalid_bucket_name;
     return {};
 }
@@ -75,7 +75,8 @@ std::string content_md5(std::string_view body) {
     return base64(md, len);
 }
 
-std::error_code header_u64(const http_response_view& r, std::string_view name, std::optional<std::uint64_t>& out) {
+std::error_code header_u64(const http_response_view& r, std::string_view name,
+                           std::optional<std::uint64_t>& out) {
     auto v = r.header(name);
     if (!v)
         return {};
@@ -183,15 +184,19 @@ bool is_dns_compatible(std::string_view b) noexcept {
 
 bool uses_virtual_host(const config& cfg, std::string_view bucket) noexcept {
     switch (cfg.style) {
-    case addressing_style::path: return false;
-    case addressing_style::virtual_hosted: return is_dns_compatible(bucket);
+    case addressing_style::path:
+        return false;
+    case addressing_style::virtual_hosted:
+        return is_dns_compatible(bucket);
     case addressing_style::automatic:
         return !cfg.ep.custom && is_dns_compatible(bucket) && bucket.find('.') == std::string_view::npos;
     }
     return false;
 }
 
-std::string encode_key(std::string_view key) { return uri_encode(key, true); }
+std::string encode_key(std::string_view key) {
+    return uri_encode(key, true);
+}
 
 std::error_code format_range(const byte_range& r, std::string& out) {
     if (r.suffix_length > 0) {
@@ -396,7 +401,8 @@ std::error_code decode_list_objects_v2(const http_response_view& r, list_objects
 // ---- batch delete ------------------------------------------------------------------------------
 
 std::error_code build_delete_objects(const config& cfg, std::string_view bucket,
-                                     const std::vector<object_identifier>& objects, bool quiet, http_request& out) {
+                                     const std::vector<object_identifier>& objects, bool quiet,
+                                     http_request& out) {
     BB_TRY(check_bucket(bucket));
     if (objects.empty())
         return error::missing_parameter;
@@ -445,8 +451,9 @@ std::error_code decode_delete_objects(const http_response_view& r, delete_object
 
 // ---- multipart uploads -------------------------------------------------------------------------
 
-std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket, std::string_view key,
-                                              http_request& out, std::string_view content_type) {
+std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket,
+                                              std::string_view key, http_request& out,
+                                              std::string_view content_type) {
     BB_TRY(check_bucket(bucket));
     BB_TRY(check_key(key));
     locate(cfg, "POST", bucket, key, out);
@@ -456,7 +463,8 @@ std::error_code build_create_multipart_upload(const config& cfg, std::string_vie
     return {};
 }
 
-std::error_code decode_create_multipart_upload(const http_response_view& r, create_multipart_upload_output& out) {
+std::error_code decode_create_multipart_upload(const http_response_view& r,
+                                               create_multipart_upload_output& out) {
     pugi::xml_document doc;
     pugi::xml_node root;
     BB_TRY(parse_success(doc, r, "InitiateMultipartUploadResult", root));
@@ -467,7 +475,8 @@ std::error_code decode_create_multipart_upload(const http_response_view& r, crea
 }
 
 std::error_code build_upload_part(const config& cfg, std::string_view bucket, std::string_view key,
-                                  std::string_view upload_id, int part_number, http_request& out, std::string body) {
+                                  std::string_view upload_id, int part_number, http_request& out,
+                                  std::string body) {
     BB_TRY(check_bucket(bucket));
     BB_TRY(check_key(key));
     if (upload_id.empty())
@@ -491,9 +500,9 @@ std::error_code decode_upload_part(const http_response_view& r, std::string& eta
     return {};
 }
 
-std::error_code build_complete_multipart_upload(const config& cfg, std::string_view bucket, std::string_view key,
-                                                std::string_view upload_id, const std::vector<completed_part>& parts,
-                                                http_request& out) {
+std::error_code build_complete_multipart_upload(const config& cfg, std::string_view bucket,
+                                                std::string_view key, std::string_view upload_id,
+                                                const std::vector<completed_part>& parts, http_request& out) {
     BB_TRY(check_bucket(bucket));
     BB_TRY(check_key(key));
     if (upload_id.empty() || parts.empty())
@@ -605,7 +614,8 @@ std::error_code build_list_multipart_uploads(const config& cfg, const list_multi
     return {};
 }
 
-std::error_code decode_list_multipart_uploads(const http_response_view& r, list_multipart_uploads_output& out) {
+std::error_code decode_list_multipart_uploads(const http_response_view& r,
+                                              list_multipart_uploads_output& out) {
     pugi::xml_document doc;
     pugi::xml_node root;
     BB_TRY(parse_success(doc, r, "ListMultipartUploadsResult", root));

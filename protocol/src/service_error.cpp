@@ -1,10 +1,10 @@
-#include "json_read.hpp"
-#include "xml_read.hpp"
-
 #include <protocol/service_error.hpp>
 
 #include <algorithm>
 #include <array>
+
+#include "json_read.hpp"
+#include "xml_read.hpp"
 
 namespace protocol {
 namespace {
@@ -15,19 +15,28 @@ bool in(std::string_view code, const std::array<std::string_view, N>& set) noexc
 }
 
 // botocore/retries/standard.py ThrottledRetryableChecker._THROTTLED_ERROR_CODES.
-constexpr std::array<std::string_view, 14> throttling_codes = {
-    "Throttling",         "ThrottlingException",     "ThrottledException",
-    "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
-    "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-    "LimitExceededException", "RequestThrottled", "SlowDown",
-    "PriorRequestNotComplete", "EC2ThrottledException"};
+constexpr std::array<std::string_view, 14> throttling_codes = {"Throttling",
+                                                               "ThrottlingException",
+                                                               "ThrottledException",
+                                                               "RequestThrottledException",
+                                                               "TooManyRequestsException",
+                                                               "ProvisionedThroughputExceededException",
+                                                               "TransactionInProgressException",
+                                                               "RequestLimitExceeded",
+                                                               "BandwidthLimitExceeded",
+                                                               "LimitExceededException",
+                                                               "RequestThrottled",
+                                                               "SlowDown",
+                                                               "PriorRequestNotComplete",
+                                                               "EC2ThrottledException"};
 
 // botocore's _TRANSIENT_ERROR_CODES plus the server-side codes S3, Athena, Glue and STS use for
 // failures that are not the caller's fault (they normally arrive with a 5xx status anyway).
 constexpr std::array<std::string_view, 10> transient_codes = {
-    "RequestTimeout",   "RequestTimeoutException", "InternalError",          "InternalFailure",
-    "InternalServerError", "InternalServerException", "InternalServiceException", "ServiceUnavailable",
-    "ServiceUnavailableException", "IDPCommunicationError"};
+    "RequestTimeout",           "RequestTimeoutException", "InternalError",
+    "InternalFailure",          "InternalServerError",     "InternalServerException",
+    "InternalServiceException", "ServiceUnavailable",      "ServiceUnavailableException",
+    "IDPCommunicationError"};
 
 constexpr std::array<std::string_view, 3> expired_codes = {"ExpiredToken", "ExpiredTokenException",
                                                            "TokenRefreshRequired"};
@@ -35,14 +44,27 @@ constexpr std::array<std::string_view, 3> expired_codes = {"ExpiredToken", "Expi
 constexpr std::array<std::string_view, 3> skew_codes = {"RequestTimeTooSkewed", "RequestExpired",
                                                         "RequestInTheFuture"};
 
-constexpr std::array<std::string_view, 8> not_found_codes = {
-    "NotFound",         "NoSuchKey",       "NoSuchBucket", "NoSuchUpload", "ResourceNotFoundException",
-    "EntityNotFoundException", "NoSuchEntity", "NoSuchEntityException"};
+constexpr std::array<std::string_view, 8> not_found_codes = {"NotFound",
+                                                             "NoSuchKey",
+                                                             "NoSuchBucket",
+                                                             "NoSuchUpload",
+                                                             "ResourceNotFoundException",
+                                                             "EntityNotFoundException",
+                                                             "NoSuchEntity",
+                                                             "NoSuchEntityException"};
 
-constexpr std::array<std::string_view, 12> access_codes = {
-    "AccessDenied",          "AccessDeniedException",     "Forbidden",          "InvalidAccessKeyId",
-    "SignatureDoesNotMatch", "InvalidSignatureException", "InvalidClientTokenId", "UnrecognizedClientException",
-    "IncompleteSignature",   "MissingAuthenticationToken", "AuthFailure",        "InvalidToken"};
+constexpr std::array<std::string_view, 12> access_codes = {"AccessDenied",
+                                                           "AccessDeniedException",
+                                                           "Forbidden",
+                                                           "InvalidAccessKeyId",
+                                                           "SignatureDoesNotMatch",
+                                                           "InvalidSignatureException",
+                                                           "InvalidClientTokenId",
+                                                           "UnrecognizedClientException",
+                                                           "IncompleteSignature",
+                                                           "MissingAuthenticationToken",
+                                                           "AuthFailure",
+                                                           "InvalidToken"};
 
 std::string_view strip_code(std::string_view code) {
     if (auto p = code.rfind('#'); p != std::string_view::npos)
@@ -68,15 +90,24 @@ void request_id_from_headers(const http_response_view& r, service_error& e) {
 
 std::string_view code_from_status(int status) {
     switch (status) {
-    case 301: return "PermanentRedirect";
-    case 304: return "NotModified";
-    case 400: return "BadRequest";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 412: return "PreconditionFailed";
-    case 416: return "InvalidRange";
-    case 503: return "SlowDown";
-    default: return {};
+    case 301:
+        return "PermanentRedirect";
+    case 304:
+        return "NotModified";
+    case 400:
+        return "BadRequest";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "NotFound";
+    case 412:
+        return "PreconditionFailed";
+    case 416:
+        return "InvalidRange";
+    case 503:
+        return "SlowDown";
+    default:
+        return {};
     }
 }
 
@@ -107,13 +138,20 @@ bool read_xml_error(std::string_view body, service_error& e) {
 
 std::string_view to_string(error_class c) noexcept {
     switch (c) {
-    case error_class::throttling: return "throttling";
-    case error_class::transient: return "transient";
-    case error_class::clock_skew: return "clock_skew";
-    case error_class::expired_credentials: return "expired_credentials";
-    case error_class::not_found: return "not_found";
-    case error_class::access_denied: return "access_denied";
-    case error_class::client_error: return "client_error";
+    case error_class::throttling:
+        return "throttling";
+    case error_class::transient:
+        return "transient";
+    case error_class::clock_skew:
+        return "clock_skew";
+    case error_class::expired_credentials:
+        return "expired_credentials";
+    case error_class::not_found:
+        return "not_found";
+    case error_class::access_denied:
+        return "access_denied";
+    case error_class::client_error:
+        return "client_error";
     }
     return "unknown";
 }
@@ -146,7 +184,8 @@ service_error decode_json_error(const http_response_view& r) {
         simdjson::dom::parser parser;
         simdjson::dom::element root;
         simdjson::dom::object obj;
-        if (!parser.parse(r.body.data(), r.body.size(), !r.body_padded).get(root) && !root.get_object().get(obj)) {
+        if (!parser.parse(r.body.data(), r.body.size(), !r.body_padded).get(root) &&
+            !root.get_object().get(obj)) {
             for (std::string_view k : {"__type", "code", "Code"}) {
                 std::string_view v;
                 if (!obj.at_key(k).get_string().get(v)) {
@@ -192,9 +231,12 @@ service_error decode_query_error(const http_response_view& r) {
 
 service_error decode_service_error(wire_protocol p, const http_response_view& r) {
     switch (p) {
-    case wire_protocol::json: return decode_json_error(r);
-    case wire_protocol::rest_xml: return decode_rest_xml_error(r);
-    case wire_protocol::query: return decode_query_error(r);
+    case wire_protocol::json:
+        return decode_json_error(r);
+    case wire_protocol::rest_xml:
+        return decode_rest_xml_error(r);
+    case wire_protocol::query:
+        return decode_query_error(r);
     }
     return decode_json_error(r);
 }

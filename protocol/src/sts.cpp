@@ -1,6 +1,6 @@
-#include "xml_read.hpp"
-
 #include <protocol/sts.hpp>
+
+#include "xml_read.hpp"
 
 namespace protocol::sts {
 namespace {
@@ -28,14 +28,15 @@ void start(const endpoint& ep, std::string_view action, http_request& out) {
     form_field(out.body, "Version", "2011-06-15");
 }
 
-std::error_code check_session(std::string_view role_arn, std::string_view name, const std::optional<int>& duration) {
+std::error_code check_session(std::string_view role_arn, std::string_view name,
+                              const std::optional<int>& duration) {
     if (role_arn.empty() || name.empty())
         return error::missing_parameter;
     if (role_arn.size() < 20 || role_arn.size() > 2048 || name.size() < 2 || name.size() > 64)
         return error::invalid_parameter;
     for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
-              c == '=' || c == ',' || c == '.' || c == '@' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-'))
             return error::invalid_parameter;
     if (duration && (*duration < 900 || *duration > 43200))
         return error::invalid_parameter;
@@ -101,7 +102,8 @@ std::error_code decode_assume_role(const http_response_view& r, assume_role_outp
     return get(res, "PackedPolicySize", out.packed_policy_size);
 }
 
-std::error_code build_assume_role_with_web_identity(const endpoint& ep, const assume_role_with_web_identity_input& in,
+std::error_code build_assume_role_with_web_identity(const endpoint& ep,
+                                                    const assume_role_with_web_identity_input& in,
                                                     http_request& out) {
     BB_TRY(check_session(in.role_arn, in.role_session_name, in.duration_seconds));
     if (in.web_identity_token.empty())

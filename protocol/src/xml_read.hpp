@@ -1,8 +1,6 @@
 #pragma once
 // pugixml helpers for the S3 and STS decoders. Private to protocol/. pugixml never throws on bad
 // input; every helper returns std::error_code.
-#include "try.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/http.hpp>
 
@@ -13,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "try.hpp"
 
 namespace protocol::detail {
 
@@ -88,15 +88,32 @@ inline std::error_code get(pugi::xml_node n, const char* name, std::optional<tim
 inline void append_escaped(std::string& out, std::string_view s) {
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        case '\r': out += "&#13;"; break;
-        case '\n': out += "&#10;"; break;
-        case '\t': out += "&#9;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        case '\r':
+            out += "&#13;";
+            break;
+        case '\n':
+            out += "&#10;";
+            break;
+        case '\t':
+            out += "&#9;";
+            break;
+        default:
+            out += c;
         }
     }
 }

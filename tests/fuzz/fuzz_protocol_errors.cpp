@@ -1,13 +1,13 @@
 // Service-error decoding for the three wire protocols, classify(), and the small parsers that read
 // untrusted text (endpoint URLs, dates, percent-decoding). Input: byte 0 picks the protocol/parser,
 // bytes 1-2 the HTTP status, then headers and body as in fuzz_protocol_common.hpp.
-#include "fuzz_protocol_common.hpp"
-
 #include <protocol/endpoint.hpp>
 #include <protocol/service_error.hpp>
 
 #include <cstddef>
 #include <cstdint>
+
+#include "fuzz_protocol_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 3)

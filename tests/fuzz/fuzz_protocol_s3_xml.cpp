@@ -1,11 +1,11 @@
 // Every S3 decoder on arbitrary responses: the first byte picks the decoder and the status class, the
 // rest is "header: value" lines, an empty line, then the body (see fuzz_protocol_common.hpp).
-#include "fuzz_protocol_common.hpp"
-
 #include <protocol/s3.hpp>
 
 #include <cstddef>
 #include <cstdint>
+
+#include "fuzz_protocol_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1)
@@ -17,13 +17,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
     using namespace protocol::s3;
     switch (selector) {
-    case 0: { list_objects_v2_output o; (void)decode_list_objects_v2(r, o); break; }
-    case 1: { delete_objects_output o; (void)decode_delete_objects(r, o); break; }
-    case 2: { create_multipart_upload_output o; (void)decode_create_multipart_upload(r, o); break; }
-    case 3: { complete_multipart_upload_output o; (void)decode_complete_multipart_upload(r, o); break; }
-    case 4: { list_parts_output o; (void)decode_list_parts(r, o); break; }
-    case 5: { list_multipart_uploads_output o; (void)decode_list_multipart_uploads(r, o); break; }
-    case 6: { object_metadata o; (void)decode_head_object(r, o); break; }
+    case 0: {
+        list_objects_v2_output o;
+        (void)decode_list_objects_v2(r, o);
+        break;
+    }
+    case 1: {
+        delete_objects_output o;
+        (void)decode_delete_objects(r, o);
+        break;
+    }
+    case 2: {
+        create_multipart_upload_output o;
+        (void)decode_create_multipart_upload(r, o);
+        break;
+    }
+    case 3: {
+        complete_multipart_upload_output o;
+        (void)decode_complete_multipart_upload(r, o);
+        break;
+    }
+    case 4: {
+        list_parts_output o;
+        (void)decode_list_parts(r, o);
+        break;
+    }
+    case 5: {
+        list_multipart_uploads_output o;
+        (void)decode_list_multipart_uploads(r, o);
+        break;
+    }
+    case 6: {
+        object_metadata o;
+        (void)decode_head_object(r, o);
+        break;
+    }
     case 7: {
         get_object_output o;
         if (!decode_get_object(r, o) && !o.body.empty()) {
@@ -32,10 +60,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
         break;
     }
-    case 8: { head_bucket_output o; (void)decode_head_bucket(r, o); break; }
-    case 9: { put_object_output o; (void)decode_put_object(r, o); break; }
-    case 10: { std::string etag; (void)decode_upload_part(r, etag); break; }
-    default: (void)parse_content_range(parsed.body); break;
+    case 8: {
+        head_bucket_output o;
+        (void)decode_head_bucket(r, o);
+        break;
+    }
+    case 9: {
+        put_object_output o;
+        (void)decode_put_object(r, o);
+        break;
+    }
+    case 10: {
+        std::string etag;
+        (void)decode_upload_part(r, etag);
+        break;
+    }
+    default:
+        (void)parse_content_range(parsed.body);
+        break;
     }
     return 0;
 }

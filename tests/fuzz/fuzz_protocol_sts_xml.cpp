@@ -11,9 +11,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     protocol::http_response_view r{200, {}, body, false};
     using namespace protocol::sts;
     switch (data[0] % 3) {
-    case 0: { assume_role_output o; (void)decode_assume_role(r, o); break; }
-    case 1: { assume_role_with_web_identity_output o; (void)decode_assume_role_with_web_identity(r, o); break; }
-    default: { caller_identity o; (void)decode_get_caller_identity(r, o); break; }
+    case 0: {
+        assume_role_output o;
+        (void)decode_assume_role(r, o);
+        break;
+    }
+    case 1: {
+        assume_role_with_web_identity_output o;
+        (void)decode_assume_role_with_web_identity(r, o);
+        break;
+    }
+    default: {
+        caller_identity o;
+        (void)decode_get_caller_identity(r, o);
+        break;
+    }
     }
     return 0;
 }

@@ -27,8 +27,28 @@ namespace protocol::athena {
 
 using string_map = std::map<std::string, std::string, std::less<>>;
 
-enum class session_state { unknown, creating, created, idle, busy, terminating, terminated, degraded, failed };
-enum class calculation_state { unknown, creating, created, queued, running, canceling, canceled, completed, failed };
+enum class session_state {
+    unknown,
+    creating,
+    created,
+    idle,
+    busy,
+    terminating,
+    terminated,
+    degraded,
+    failed
+};
+enum class calculation_state {
+    unknown,
+    creating,
+    created,
+    queued,
+    running,
+    canceling,
+    canceled,
+    completed,
+    failed
+};
 
 /// Wire names ("IDLE", "COMPLETED"); unknown -> "".
 std::string_view to_string(session_state s) noexcept;
@@ -80,12 +100,12 @@ struct calculation_statistics {
 // ---- sessions ----------------------------------------------------------------------------------
 
 struct start_session_input {
-    std::string work_group;                        ///< required
-    engine_configuration engine;                   ///< max_concurrent_dpus required
-    std::string description;                       ///< optional, <= 1024
-    std::string notebook_version;                  ///< optional
+    std::string work_group;                          ///< required
+    engine_configuration engine;                     ///< max_concurrent_dpus required
+    std::string description;                         ///< optional, <= 1024
+    std::string notebook_version;                    ///< optional
     std::optional<int> session_idle_timeout_minutes; ///< 1..480
-    std::string client_request_token;              ///< required here: 32..128 chars (idempotency)
+    std::string client_request_token;                ///< required here: 32..128 chars (idempotency)
 };
 struct start_session_output {
     std::string session_id;
@@ -101,8 +121,8 @@ struct get_session_output {
     std::string engine_version;
     std::optional<engine_configuration> engine;
     std::string notebook_version;
-    std::string execution_role;       ///< SessionConfiguration.ExecutionRole
-    std::string working_directory;    ///< SessionConfiguration.WorkingDirectory
+    std::string execution_role;    ///< SessionConfiguration.ExecutionRole
+    std::string working_directory; ///< SessionConfiguration.WorkingDirectory
     std::optional<std::int64_t> idle_timeout_seconds;
     session_status status;
     std::optional<std::int64_t> dpu_execution_millis; ///< Statistics.DpuExecutionInMillis
@@ -119,10 +139,10 @@ std::error_code build_get_session_status(const endpoint& ep, std::string_view se
 std::error_code decode_get_session_status(const http_response_view& r, get_session_status_output& out);
 
 struct list_sessions_input {
-    std::string work_group;                 ///< required
+    std::string work_group; ///< required
     std::optional<session_state> state_filter;
-    std::optional<int> max_results;         ///< 1..100
-    std::string next_token;                 ///< from the previous page, empty for the first
+    std::optional<int> max_results; ///< 1..100
+    std::string next_token;         ///< from the previous page, empty for the first
 };
 struct session_summary {
     std::string session_id;
@@ -158,7 +178,8 @@ struct start_calculation_output {
 };
 std::error_code build_start_calculation_execution(const endpoint& ep, const start_calculation_input& in,
                                                   http_request& out);
-std::error_code decode_start_calculation_execution(const http_response_view& r, start_calculation_output& out);
+std::error_code decode_start_calculation_execution(const http_response_view& r,
+                                                   start_calculation_output& out);
 
 struct calculation_result {
     std::string stdout_s3_uri;
@@ -218,21 +239,22 @@ struct list_calculations_output {
 };
 std::error_code build_list_calculation_executions(const endpoint& ep, const list_calculations_input& in,
                                                   http_request& out);
-std::error_code decode_list_calculation_executions(const http_response_view& r, list_calculations_output& out);
+std::error_code decode_list_calculation_executions(const http_response_view& r,
+                                                   list_calculations_output& out);
 
 // ---- work groups -------------------------------------------------------------------------------
 
 struct work_group_configuration {
-    std::string output_location;          ///< ResultConfiguration.OutputLocation ("s3://bucket/prefix/")
-    std::string encryption_option;        ///< ResultConfiguration.EncryptionConfiguration.EncryptionOption
-    std::string kms_key;                  ///< ResultConfiguration.EncryptionConfiguration.KmsKey
+    std::string output_location;   ///< ResultConfiguration.OutputLocation ("s3://bucket/prefix/")
+    std::string encryption_option; ///< ResultConfiguration.EncryptionConfiguration.EncryptionOption
+    std::string kms_key;           ///< ResultConfiguration.EncryptionConfiguration.KmsKey
     std::optional<bool> enforce_work_group_configuration;
     std::optional<bool> publish_cloudwatch_metrics_enabled;
     std::optional<std::int64_t> bytes_scanned_cutoff_per_query;
     std::optional<bool> requester_pays_enabled;
-    engine_version engine;                ///< EngineVersion (only `selected` is sent)
+    engine_version engine; ///< EngineVersion (only `selected` is sent)
     std::string additional_configuration;
-    std::string execution_role;           ///< IAM role ARN; Spark work groups need one
+    std::string execution_role; ///< IAM role ARN; Spark work groups need one
 };
 struct work_group {
     std::string name;
@@ -260,7 +282,8 @@ struct list_work_groups_output {
     std::vector<work_group_summary> work_groups;
     std::string next_token;
 };
-std::error_code build_list_work_groups(const endpoint& ep, const list_work_groups_input& in, http_request& out);
+std::error_code build_list_work_groups(const endpoint& ep, const list_work_groups_input& in,
+                                       http_request& out);
 std::error_code decode_list_work_groups(const http_response_view& r, list_work_groups_output& out);
 
 struct create_work_group_input {
@@ -269,7 +292,8 @@ struct create_work_group_input {
     work_group_configuration configuration;
     std::vector<name_value> tags;
 };
-std::error_code build_create_work_group(const endpoint& ep, const create_work_group_input& in, http_request& out);
+std::error_code build_create_work_group(const endpoint& ep, const create_work_group_input& in,
+                                        http_request& out);
 /// CreateWorkGroup returns "{}": checks the status only.
 std::error_code decode_create_work_group(const http_response_view& r);
 

@@ -18,8 +18,8 @@ struct endpoint {
     std::string scheme = "https"; ///< "https" or "http"
     std::string host;             ///< DNS name, IPv4 address, or IPv6 address in brackets ("[::1]")
     std::uint16_t port = 443;
-    std::string base_path;        ///< "" or a prefix without trailing slash ("/proxy"), already encoded
-    bool custom = false;          ///< true when it came from an endpoint URL (S3 then uses path-style)
+    std::string base_path; ///< "" or a prefix without trailing slash ("/proxy"), already encoded
+    bool custom = false;   ///< true when it came from an endpoint URL (S3 then uses path-style)
 };
 
 /// The standard endpoint of a service in a region (scheme https, port 443):

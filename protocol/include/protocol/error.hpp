@@ -9,13 +9,13 @@ namespace protocol {
 enum class error {
     ok = 0,
     // --- decoding -----------------------------------------------------------------------------
-    malformed_json,       ///< the body is not valid JSON (or not a JSON object where one is required)
-    malformed_xml,        ///< the body is not well-formed XML, or its root element is not the expected one
-    missing_field,        ///< a field the service always sends is absent
-    wrong_type,           ///< a field has the wrong JSON type (string where a number is expected, ...)
-    bad_value,            ///< a field has the right type but an unreadable value (bad date, bad integer)
-    not_success,          ///< the HTTP status is not 2xx: decode the failure with decode_service_error()
-    error_in_body,        ///< HTTP 200 whose body is an S3 <Error> document (CompleteMultipartUpload does this)
+    malformed_json, ///< the body is not valid JSON (or not a JSON object where one is required)
+    malformed_xml,  ///< the body is not well-formed XML, or its root element is not the expected one
+    missing_field,  ///< a field the service always sends is absent
+    wrong_type,     ///< a field has the wrong JSON type (string where a number is expected, ...)
+    bad_value,      ///< a field has the right type but an unreadable value (bad date, bad integer)
+    not_success,    ///< the HTTP status is not 2xx: decode the failure with decode_service_error()
+    error_in_body,  ///< HTTP 200 whose body is an S3 <Error> document (CompleteMultipartUpload does this)
     // --- building -----------------------------------------------------------------------------
     missing_parameter,    ///< a required input is empty (bucket, key, session id, work group, ...)
     invalid_parameter,    ///< an input is out of the range the service accepts (length, count, number)
@@ -31,7 +31,9 @@ enum class error {
 /// The category named "protocol".
 const std::error_category& protocol_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), protocol_category()}; }
+inline std::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), protocol_category()};
+}
 
 } // namespace protocol
 

@@ -132,7 +132,8 @@ std::error_code decode_get_tables(const http_response_view& r, get_tables_output
 
 /// UpdateTable (replaces the definition; SkipArchive when skip_archive).
 std::error_code build_update_table(const endpoint& ep, std::string_view database_name, const table_input& in,
-                                   http_request& out, bool skip_archive = false, std::string_view catalog_id = {});
+                                   http_request& out, bool skip_archive = false,
+                                   std::string_view catalog_id = {});
 std::error_code decode_update_table(const http_response_view& r);
 
 std::error_code build_delete_table(const endpoint& ep, std::string_view database_name, std::string_view name,

@@ -21,16 +21,16 @@ using name_value = std::pair<std::string, std::string>;
 /// A request as the service expects it. Builders fill every field; the engine adds Host (from
 /// authority()), Content-Length, the signature headers and anything transport-specific, then sends it.
 struct http_request {
-    std::string method;                ///< "GET", "PUT", "POST", "HEAD", "DELETE"
-    std::string scheme = "https";      ///< "https" or "http"
-    std::string host;                  ///< host to connect to (DNS name, IPv4, or IPv6 in brackets)
-    std::uint16_t port = 443;          ///< TCP port
-    std::string path = "/";            ///< absolute path, already URI-encoded ("/bucket/a%20b")
-    std::vector<name_value> query;     ///< query parameters in order, NOT encoded (target() encodes)
-    std::vector<name_value> headers;   ///< headers other than Host and Content-Length, in order
-    std::string body;                  ///< the payload (may be left empty for the engine to stream)
-    std::string_view signing_name;     ///< SigV4 service name: "athena", "glue", "s3" or "sts"
-    bool sign = true;                  ///< false for calls AWS accepts unsigned (AssumeRoleWithWebIdentity)
+    std::string method;              ///< "GET", "PUT", "POST", "HEAD", "DELETE"
+    std::string scheme = "https";    ///< "https" or "http"
+    std::string host;                ///< host to connect to (DNS name, IPv4, or IPv6 in brackets)
+    std::uint16_t port = 443;        ///< TCP port
+    std::string path = "/";          ///< absolute path, already URI-encoded ("/bucket/a%20b")
+    std::vector<name_value> query;   ///< query parameters in order, NOT encoded (target() encodes)
+    std::vector<name_value> headers; ///< headers other than Host and Content-Length, in order
+    std::string body;                ///< the payload (may be left empty for the engine to stream)
+    std::string_view signing_name;   ///< SigV4 service name: "athena", "glue", "s3" or "sts"
+    bool sign = true;                ///< false for calls AWS accepts unsigned (AssumeRoleWithWebIdentity)
 
     /// The Host header value: host, plus ":port" when the port is not the scheme's default.
     std::string authority() const;

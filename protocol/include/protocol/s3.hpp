@@ -30,7 +30,7 @@ enum class addressing_style { automatic, virtual_hosted, path };
 
 /// Where S3 requests go.
 struct config {
-    endpoint ep;                                            ///< from resolve_endpoint or parse_endpoint_url
+    endpoint ep; ///< from resolve_endpoint or parse_endpoint_url
     addressing_style style = addressing_style::automatic;
 };
 
@@ -45,7 +45,8 @@ std::string encode_key(std::string_view key);
 struct byte_range {
     std::uint64_t first = 0;
     std::optional<std::uint64_t> last; ///< inclusive; nullopt: to the end
-    std::uint64_t suffix_length = 0;   ///< when > 0: the last suffix_length bytes ("bytes=-N"), first/last ignored
+    std::uint64_t suffix_length =
+        0; ///< when > 0: the last suffix_length bytes ("bytes=-N"), first/last ignored
 
     static byte_range between(std::uint64_t first, std::uint64_t last) { return {first, last, 0}; }
     static byte_range from(std::uint64_t first) { return {first, std::nullopt, 0}; }
@@ -128,7 +129,7 @@ struct list_objects_v2_input {
     std::string delimiter;
     std::string continuation_token;
     std::string start_after;
-    std::optional<int> max_keys; ///< 0..1000 (S3 caps at 1000)
+    std::optional<int> max_keys;    ///< 0..1000 (S3 caps at 1000)
     bool encoding_type_url = false; ///< ask S3 to URL-encode keys (safe for any byte); decoded transparently
 };
 std::error_code build_list_objects_v2(const config& cfg, const list_objects_v2_input& in, http_request& out);
@@ -165,7 +166,8 @@ struct object_identifier {
 /// DeleteObjects of 1..1000 keys (too_many_keys above). The body is the <Delete> document; the
 /// Content-MD5 header S3 requires is computed here (base64 MD5 of the body).
 std::error_code build_delete_objects(const config& cfg, std::string_view bucket,
-                                     const std::vector<object_identifier>& objects, bool quiet, http_request& out);
+                                     const std::vector<object_identifier>& objects, bool quiet,
+                                     http_request& out);
 struct deleted_object {
     std::string key;
     std::string version_id;
@@ -185,14 +187,16 @@ std::error_code decode_delete_objects(const http_response_view& r, delete_object
 
 // ---- multipart uploads -------------------------------------------------------------------------
 
-std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket, std::string_view key,
-                                              http_request& out, std::string_view content_type = {});
+std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket,
+                                              std::string_view key, http_request& out,
+                                              std::string_view content_type = {});
 struct create_multipart_upload_output {
     std::string bucket;
     std::string key;
     std::string upload_id;
 };
-std::error_code decode_create_multipart_upload(const http_response_view& r, create_multipart_upload_output& out);
+std::error_code decode_create_multipart_upload(const http_response_view& r,
+                                               create_multipart_upload_output& out);
 
 /// UploadPart of part 1..10000 (invalid_parameter otherwise); the body is left for the engine to attach
 /// unless `body` is given.
@@ -206,10 +210,11 @@ struct completed_part {
     int part_number = 0;
     std::string etag;
 };
-/// CompleteMultipartUpload; parts must be non-empty and strictly ascending in part number (invalid_parameter).
-std::error_code build_complete_multipart_upload(const config& cfg, std::string_view bucket, std::string_view key,
-                                                std::string_view upload_id, const std::vector<completed_part>& parts,
-                                                http_request& out);
+/// CompleteMultipartUpload; parts must be non-empty and strictly ascending in part number
+/// (invalid_parameter).
+std::error_code build_complete_multipart_upload(const config& cfg, std::string_view bucket,
+                                                std::string_view key, std::string_view upload_id,
+                                                const std::vector<completed_part>& parts, http_request& out);
 struct complete_multipart_upload_output {
     std::string location;
     std::string bucket;
@@ -230,8 +235,8 @@ struct list_parts_input {
     std::string bucket;
     std::string key;
     std::string upload_id;
-    std::optional<int> max_parts;           ///< 1..1000
-    std::optional<int> part_number_marker;  ///< list parts after this one
+    std::optional<int> max_parts;          ///< 1..1000
+    std::optional<int> part_number_marker; ///< list parts after this one
 };
 std::error_code build_list_parts(const config& cfg, const list_parts_input& in, http_request& out);
 struct part_summary {
@@ -274,6 +279,7 @@ struct list_multipart_uploads_output {
     std::string next_key_marker;
     std::string next_upload_id_marker;
 };
-std::error_code decode_list_multipart_uploads(const http_response_view& r, list_multipart_uploads_output& out);
+std::error_code decode_list_multipart_uploads(const http_response_view& r,
+                                              list_multipart_uploads_output& out);
 
 } // namespace protocol::s3

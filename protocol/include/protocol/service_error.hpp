@@ -14,9 +14,9 @@ namespace protocol {
 
 /// What kind of failure a service error is, from the caller's point of view.
 enum class error_class {
-    throttling,          ///< slow down and retry: Throttling*, TooManyRequestsException, SlowDown, HTTP 429/509
-    transient,           ///< retry: HTTP 500/502/503/504, InternalError, ServiceUnavailable, RequestTimeout
-    clock_skew,          ///< fix the signing clock from the Date header, then retry: RequestTimeTooSkewed, ...
+    throttling, ///< slow down and retry: Throttling*, TooManyRequestsException, SlowDown, HTTP 429/509
+    transient,  ///< retry: HTTP 500/502/503/504, InternalError, ServiceUnavailable, RequestTimeout
+    clock_skew, ///< fix the signing clock from the Date header, then retry: RequestTimeTooSkewed, ...
     expired_credentials, ///< refresh credentials, then retry: ExpiredToken, ExpiredTokenException
     not_found,           ///< HTTP 404, NoSuchKey, NoSuchBucket, ResourceNotFoundException, EntityNotFound...
     access_denied,       ///< HTTP 403, AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, ...
@@ -36,10 +36,10 @@ error_class classify(int status, std::string_view code, std::string_view message
 
 /// Diagnostics of a failed call: everything the engine logs and retries on.
 struct service_error {
-    int status = 0;                  ///< HTTP status
-    std::string code;                ///< AWS error code, "ThrottlingException", "NoSuchKey", ... (may be empty)
-    std::string message;             ///< human-readable message from the service (may be empty)
-    std::string request_id;          ///< x-amzn-RequestId / x-amz-request-id / <RequestId>
+    int status = 0;         ///< HTTP status
+    std::string code;       ///< AWS error code, "ThrottlingException", "NoSuchKey", ... (may be empty)
+    std::string message;    ///< human-readable message from the service (may be empty)
+    std::string request_id; ///< x-amzn-RequestId / x-amz-request-id / <RequestId>
     std::string extended_request_id; ///< S3's x-amz-id-2 / <HostId>
 
     error_class kind() const noexcept { return classify(status, code, message); }

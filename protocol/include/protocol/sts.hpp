@@ -30,11 +30,11 @@ struct assumed_role_user {
 };
 
 struct assume_role_input {
-    std::string role_arn;          ///< required
-    std::string role_session_name; ///< required, 2..64 of [\w+=,.@-]
+    std::string role_arn;                ///< required
+    std::string role_session_name;       ///< required, 2..64 of [\w+=,.@-]
     std::optional<int> duration_seconds; ///< 900..43200
-    std::string external_id;       ///< optional
-    std::string policy;            ///< optional session policy (JSON text)
+    std::string external_id;             ///< optional
+    std::string policy;                  ///< optional session policy (JSON text)
 };
 std::error_code build_assume_role(const endpoint& ep, const assume_role_input& in, http_request& out);
 struct assume_role_output {
@@ -49,10 +49,11 @@ struct assume_role_with_web_identity_input {
     std::string role_session_name;  ///< required
     std::string web_identity_token; ///< required (the OIDC token; a secret)
     std::optional<int> duration_seconds;
-    std::string provider_id;        ///< optional (OAuth 2.0 providers only)
+    std::string provider_id; ///< optional (OAuth 2.0 providers only)
 };
 /// The request is marked sign=false: STS accepts it unsigned (the token is the credential).
-std::error_code build_assume_role_with_web_identity(const endpoint& ep, const assume_role_with_web_identity_input& in,
+std::error_code build_assume_role_with_web_identity(const endpoint& ep,
+                                                    const assume_role_with_web_identity_input& in,
                                                     http_request& out);
 struct assume_role_with_web_identity_output {
     credentials creds;

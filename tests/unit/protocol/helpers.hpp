@@ -24,7 +24,9 @@ inline std::string fixture(const std::string& rel) {
 /// An owned response that hands out protocol::http_response_view.
 struct response {
     response(int s, std::vector<std::pair<std::string, std::string>> h, std::string b)
-        : status(s), headers(std::move(h)), body(std::move(b)) {}
+        : status(s)
+        , headers(std::move(h))
+        , body(std::move(b)) {}
 
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
@@ -41,9 +43,13 @@ private:
     std::vector<protocol::header_view> views_;
 };
 
-inline response ok(std::string body, int status = 200) { return {status, {}, std::move(body)}; }
+inline response ok(std::string body, int status = 200) {
+    return {status, {}, std::move(body)};
+}
 
 /// Milliseconds since the epoch of a timestamp.
-inline long long ms(const protocol::timestamp& t) { return t.time_since_epoch().count(); }
+inline long long ms(const protocol::timestamp& t) {
+    return t.time_since_epoch().count();
+}
 
 } // namespace test

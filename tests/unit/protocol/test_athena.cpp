@@ -1,10 +1,10 @@
 // Athena (JSON 1.1): exact request bodies and targets, decoders on realistic bodies.
-#include "helpers.hpp"
-
 #include <protocol/athena.hpp>
 #include <protocol/error.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
 
 using namespace protocol;
 using namespace protocol::athena;
@@ -14,7 +14,9 @@ namespace {
 const endpoint ep{"https", "athena.eu-west-1.amazonaws.com", 443, "", false};
 const std::string token = "0123456789abcdef0123456789abcdef"; // 32 chars
 
-std::string target_of(const http_request& r) { return *r.find_header("X-Amz-Target"); }
+std::string target_of(const http_request& r) {
+    return *r.find_header("X-Amz-Target");
+}
 
 } // namespace
 
@@ -110,7 +112,8 @@ BOOST_AUTO_TEST_CASE(list_requests_with_paging) {
     http_request r;
     list_sessions_input ls{"spark-tpch", session_state::idle, 50, "tok"};
     BOOST_REQUIRE(!build_list_sessions(ep, ls, r));
-    BOOST_TEST(r.body == R"({"WorkGroup":"spark-tpch","StateFilter":"IDLE","MaxResults":50,"NextToken":"tok"})");
+    BOOST_TEST(r.body ==
+               R"({"WorkGroup":"spark-tpch","StateFilter":"IDLE","MaxResults":50,"NextToken":"tok"})");
     ls.max_results = 101;
     BOOST_TEST(build_list_sessions(ep, ls, r) == error::invalid_parameter);
     list_calculations_input lc{"s-1", std::nullopt, std::nullopt, ""};
@@ -137,11 +140,12 @@ BOOST_AUTO_TEST_CASE(create_work_group_request) {
     http_request r;
     BOOST_REQUIRE(!build_create_work_group(ep, in, r));
     BOOST_TEST(target_of(r) == "AmazonAthena.CreateWorkGroup");
-    BOOST_TEST(r.body == R"({"Name":"spark-tpch","Configuration":{"ResultConfiguration":{"OutputLocation":)"
-                         R"("s3://results/spark-tpch/"},"PublishCloudWatchMetricsEnabled":true,"EngineVersion":)"
-                         R"({"SelectedEngineVersion":"PySpark engine version 3"},"ExecutionRole":)"
-                         R"("arn:aws:iam::123456789012:role/AthenaSparkRole"},"Description":"TPC-H",)"
-                         R"("Tags":[{"Key":"project","Value":"bb-async"}]})");
+    BOOST_TEST(r.body ==
+               R"({"Name":"spark-tpch","Configuration":{"ResultConfiguration":{"OutputLocation":)"
+               R"("s3://results/spark-tpch/"},"PublishCloudWatchMetricsEnabled":true,"EngineVersion":)"
+               R"({"SelectedEngineVersion":"PySpark engine version 3"},"ExecutionRole":)"
+               R"("arn:aws:iam::123456789012:role/AthenaSparkRole"},"Description":"TPC-H",)"
+               R"("Tags":[{"Key":"project","Value":"bb-async"}]})");
     in.name = "bad name";
     BOOST_TEST(build_create_work_group(ep, in, r) == error::invalid_parameter);
     BOOST_TEST(!decode_create_work_group(test::ok("{}").view()));
@@ -171,7 +175,8 @@ BOOST_AUTO_TEST_CASE(decode_sessions) {
     BOOST_TEST(g.dpu_execution_millis.value() == 123456);
 
     get_session_status_output st;
-    BOOST_REQUIRE(!decode_get_session_status(test::ok(test::fixture("athena/get_session_status.json")).view(), st));
+    BOOST_REQUIRE(
+        !decode_get_session_status(test::ok(test::fixture("athena/get_session_status.json")).view(), st));
     BOOST_TEST(to_string(st.status.state) == "TERMINATED");
     BOOST_TEST(is_final(st.status.state));
     BOOST_TEST(test::ms(st.status.end_time.value()) == 1709290800000LL);
@@ -193,13 +198,13 @@ BOOST_AUTO_TEST_CASE(decode_sessions) {
 
 BOOST_AUTO_TEST_CASE(decode_calculations) {
     start_calculation_output s;
-    BOOST_REQUIRE(
-        !decode_start_calculation_execution(test::ok(test::fixture("athena/start_calculation_execution.json")).view(), s));
+    BOOST_REQUIRE(!decode_start_calculation_execution(
+        test::ok(test::fixture("athena/start_calculation_execution.json")).view(), s));
     BOOST_TEST(s.calculation_execution_id == "c7e3a1d2-0b4f-4e6a-8d9c-1f2e3a4b5c6d");
 
     get_calculation_output g;
-    BOOST_REQUIRE(
-        !decode_get_calculation_execution(test::ok(test::fixture("athena/get_calculation_execution.json")).view(), g));
+    BOOST_REQUIRE(!decode_get_calculation_execution(
+        test::ok(test::fixture("athena/get_calculation_execution.json")).view(), g));
     BOOST_TEST(g.session_id == "2ec5a2b1-7c3f-4d0e-9a51-3f6b8c1d2e4f");
     BOOST_TEST(to_string(g.status.state) == "COMPLETED");
     BOOST_TEST(is_final(g.status.state));
@@ -207,7 +212,8 @@ BOOST_AUTO_TEST_CASE(decode_calculations) {
     BOOST_TEST(test::ms(g.status.completion_time.value()) == 1709287342999LL);
     BOOST_TEST(g.statistics.dpu_execution_millis.value() == 41998);
     BOOST_TEST(g.statistics.progress == "100%");
-    BOOST_TEST(g.result.result_s3_uri == "s3://athena-spark-results/spark-tpch/2ec5a2b1/c7e3a1d2/result.json");
+    BOOST_TEST(g.result.result_s3_uri ==
+               "s3://athena-spark-results/spark-tpch/2ec5a2b1/c7e3a1d2/result.json");
     BOOST_TEST(g.result.result_type == "application/vnd.jupyter.display-data+json");
 
     get_calculation_status_output st;
@@ -248,7 +254,8 @@ BOOST_AUTO_TEST_CASE(decode_work_groups) {
     BOOST_TEST(test::ms(wg.creation_time.value()) == 1709200000000LL);
 
     list_work_groups_output lw;
-    BOOST_REQUIRE(!decode_list_work_groups(test::ok(test::fixture("athena/list_work_groups.json")).view(), lw));
+    BOOST_REQUIRE(
+        !decode_list_work_groups(test::ok(test::fixture("athena/list_work_groups.json")).view(), lw));
     BOOST_REQUIRE(lw.work_groups.size() == 2u);
     BOOST_TEST(lw.work_groups[0].engine.effective == "Athena engine version 3");
     BOOST_TEST(lw.work_groups[1].state == "DISABLED");
@@ -262,8 +269,8 @@ BOOST_AUTO_TEST_CASE(decode_errors) {
     BOOST_TEST(decode_start_session(test::ok("{}").view(), s) == error::missing_field);
     BOOST_TEST(decode_start_session(test::ok(R"({"SessionId":5})").view(), s) == error::wrong_type);
     get_session_status_output st;
-    BOOST_TEST(decode_get_session_status(test::ok(R"({"Status":{"StartDateTime":"yesterday"}})").view(), st) ==
-               error::wrong_type);
+    BOOST_TEST(decode_get_session_status(test::ok(R"({"Status":{"StartDateTime":"yesterday"}})").view(),
+                                         st) == error::wrong_type);
     BOOST_TEST(decode_get_session_status(test::ok(R"({"Status":{"StartDateTime":1e300}})").view(), st) ==
                error::bad_value);
     BOOST_TEST(decode_get_session_status(test::ok(R"({"Status":[]})").view(), st) == error::wrong_type);

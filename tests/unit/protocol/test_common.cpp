@@ -1,12 +1,12 @@
 // Common protocol pieces: error category, request values, URI encoding, dates, error decoding, classify().
-#include "helpers.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/http.hpp>
 #include <protocol/json11.hpp>
 #include <protocol/service_error.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
 
 using namespace protocol;
 
@@ -192,7 +192,8 @@ BOOST_AUTO_TEST_CASE(classify_table) {
 // ---- service error decoding ----------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(json_error_from_body) {
-    test::response r{400, {{"x-amzn-RequestId", "rid-1"}}, test::fixture("athena/error_invalid_request.json")};
+    test::response r{
+        400, {{"x-amzn-RequestId", "rid-1"}}, test::fixture("athena/error_invalid_request.json")};
     service_error e = decode_json_error(r.view());
     BOOST_TEST(e.status == 400);
     BOOST_TEST(e.code == "InvalidRequestException");
@@ -209,15 +210,20 @@ BOOST_AUTO_TEST_CASE(json_error_from_body) {
 }
 
 BOOST_AUTO_TEST_CASE(json_error_from_header_and_garbage) {
-    test::response r{400,
-                     {{"x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral/"}},
-                     "<html>proxy</html>"};
+    test::response r{
+        400,
+        {{"x-amzn-ErrorType", "ThrottlingException:http://internal.amazon.com/coral/com.amazon.coral/"}},
+        "<html>proxy</html>"};
     service_error e = decode_json_error(r.view());
     BOOST_TEST(e.code == "ThrottlingException");
     BOOST_TEST(e.message.empty());
     BOOST_TEST(to_string(e.kind()) == "throttling");
 
-    test::response m{400, {}, R"({"__type":"ExpiredTokenException","message":"The security token included in the request is expired"})"};
+    test::response m{
+        400,
+        {},
+        R"({"__type":"ExpiredTokenException","message":"The security token included in the request )"
+        R"(is expired"})"};
     e = decode_json_error(m.view());
     BOOST_TEST(e.code == "ExpiredTokenException");
     BOOST_TEST(to_string(e.kind()) == "expired_credentials");
@@ -229,7 +235,8 @@ BOOST_AUTO_TEST_CASE(json_error_from_header_and_garbage) {
 }
 
 BOOST_AUTO_TEST_CASE(rest_xml_error_with_body) {
-    test::response r{404, {{"x-amz-request-id", "hdr-id"}, {"x-amz-id-2", "hdr-host"}},
+    test::response r{404,
+                     {{"x-amz-request-id", "hdr-id"}, {"x-amz-id-2", "hdr-host"}},
                      test::fixture("s3/error_no_such_key.xml")};
     service_error e = decode_rest_xml_error(r.view());
     BOOST_TEST(e.code == "NoSuchKey");

@@ -79,11 +79,26 @@ BOOST_AUTO_TEST_CASE(custom_endpoint_urls) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_endpoint_urls) {
-    for (const char* url :
-         {"", "localhost:9000", "ftp://host", "http://", "http://:80", "http://host:", "http://host:0",
-          "http://host:65536", "http://host:12ab", "http://user@host", "http://host/a?b=c", "http://host#frag",
-          "http://ho st", "http://[::1", "http://[zz::1]", "http://[::1]x", "http://.host", "http://host\n",
-          "http://-host", "http://host:99999999999999999999"}) {
+    for (const char* url : {"",
+                            "localhost:9000",
+                            "ftp://host",
+                            "http://",
+                            "http://:80",
+                            "http://host:",
+                            "http://host:0",
+                            "http://host:65536",
+                            "http://host:12ab",
+                            "http://user@host",
+                            "http://host/a?b=c",
+                            "http://host#frag",
+                            "http://ho st",
+                            "http://[::1",
+                            "http://[zz::1]",
+                            "http://[::1]x",
+                            "http://.host",
+                            "http://host\n",
+                            "http://-host",
+                            "http://host:99999999999999999999"}) {
         endpoint ep;
         BOOST_TEST(parse_endpoint_url(url, ep) == error::invalid_endpoint_url, url);
     }

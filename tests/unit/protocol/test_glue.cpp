@@ -1,10 +1,10 @@
 // Glue (JSON 1.1): exact request bodies, decoders on realistic bodies.
-#include "helpers.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/glue.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
 
 using namespace protocol;
 using namespace protocol::glue;
@@ -13,7 +13,9 @@ namespace {
 
 const endpoint ep{"https", "glue.us-east-1.amazonaws.com", 443, "", false};
 
-std::string target_of(const http_request& r) { return *r.find_header("X-Amz-Target"); }
+std::string target_of(const http_request& r) {
+    return *r.find_header("X-Amz-Target");
+}
 
 table_input lineitem() {
     table_input t;
@@ -25,8 +27,8 @@ table_input lineitem() {
     sd.location = "s3://tpch/sf1/lineitem/";
     sd.input_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
     sd.output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
-    sd.serde = serde_info{"", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-                          {{"serialization.format", "1"}}};
+    sd.serde = serde_info{
+        "", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", {{"serialization.format", "1"}}};
     t.partition_keys = {{"sf", "string", "", {}}};
     return t;
 }
@@ -41,8 +43,9 @@ BOOST_AUTO_TEST_CASE(database_requests) {
     BOOST_REQUIRE(!build_create_database(ep, db, r));
     BOOST_TEST(target_of(r) == "AWSGlue.CreateDatabase");
     BOOST_TEST(r.signing_name == "glue");
-    BOOST_TEST(r.body == R"({"DatabaseInput":{"Name":"tpch_sf1","Description":"TPC-H","LocationUri":"s3://tpch/sf1/",)"
-                         R"("Parameters":{"owner":"bb"}}})");
+    BOOST_TEST(r.body ==
+               R"({"DatabaseInput":{"Name":"tpch_sf1","Description":"TPC-H","LocationUri":"s3://tpch/sf1/",)"
+               R"("Parameters":{"owner":"bb"}}})");
     BOOST_REQUIRE(!build_get_database(ep, "tpch_sf1", r, "123456789012"));
     BOOST_TEST(target_of(r) == "AWSGlue.GetDatabase");
     BOOST_TEST(r.body == R"({"CatalogId":"123456789012","Name":"tpch_sf1"})");
@@ -61,15 +64,16 @@ BOOST_AUTO_TEST_CASE(create_table_request) {
     http_request r;
     BOOST_REQUIRE(!build_create_table(ep, "tpch_sf1", lineitem(), r));
     BOOST_TEST(target_of(r) == "AWSGlue.CreateTable");
-    BOOST_TEST(r.body ==
-               R"({"DatabaseName":"tpch_sf1","TableInput":{"Name":"lineitem","StorageDescriptor":{"Columns":[)"
-               R"j({"Name":"l_orderkey","Type":"bigint"},{"Name":"l_extendedprice","Type":"decimal(15,2)",)j"
-               R"("Comment":"price"}],"Location":"s3://tpch/sf1/lineitem/","InputFormat":)"
-               R"("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat","OutputFormat":)"
-               R"("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat","SerdeInfo":{)"
-               R"("SerializationLibrary":"org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",)"
-               R"("Parameters":{"serialization.format":"1"}}},"PartitionKeys":[{"Name":"sf","Type":"string"}],)"
-               R"("TableType":"EXTERNAL_TABLE","Parameters":{"EXTERNAL":"TRUE","classification":"parquet"}}})");
+    BOOST_TEST(
+        r.body ==
+        R"({"DatabaseName":"tpch_sf1","TableInput":{"Name":"lineitem","StorageDescriptor":{"Columns":[)"
+        R"j({"Name":"l_orderkey","Type":"bigint"},{"Name":"l_extendedprice","Type":"decimal(15,2)",)j"
+        R"("Comment":"price"}],"Location":"s3://tpch/sf1/lineitem/","InputFormat":)"
+        R"("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat","OutputFormat":)"
+        R"("org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat","SerdeInfo":{)"
+        R"("SerializationLibrary":"org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",)"
+        R"("Parameters":{"serialization.format":"1"}}},"PartitionKeys":[{"Name":"sf","Type":"string"}],)"
+        R"("TableType":"EXTERNAL_TABLE","Parameters":{"EXTERNAL":"TRUE","classification":"parquet"}}})");
     table_input bad = lineitem();
     bad.storage->columns.push_back({});
     BOOST_TEST(build_create_table(ep, "tpch_sf1", bad, r) == error::missing_parameter);
@@ -129,7 +133,8 @@ BOOST_AUTO_TEST_CASE(decode_tables) {
     BOOST_TEST(!ts.tables[1].storage);
 
     std::vector<table_error> errs;
-    BOOST_REQUIRE(!decode_batch_delete_table(test::ok(test::fixture("glue/batch_delete_table.json")).view(), errs));
+    BOOST_REQUIRE(
+        !decode_batch_delete_table(test::ok(test::fixture("glue/batch_delete_table.json")).view(), errs));
     BOOST_REQUIRE(errs.size() == 1u);
     BOOST_TEST(errs[0].table_name == "ghost");
     BOOST_TEST(errs[0].error_code == "EntityNotFoundException");
@@ -161,8 +166,8 @@ BOOST_AUTO_TEST_CASE(decode_errors) {
     BOOST_TEST(decode_get_table(test::ok(R"({"Table":{}})").view(), t) == error::missing_field);
     BOOST_TEST(decode_get_table(test::ok(R"({"Table":{"Name":"x","Parameters":{"a":1}}})").view(), t) ==
                error::wrong_type);
-    BOOST_TEST(decode_get_table(test::ok(R"({"Table":{"Name":"x","PartitionKeys":[{"Type":"int"}]}})").view(), t) ==
-               error::missing_field);
+    BOOST_TEST(decode_get_table(test::ok(R"({"Table":{"Name":"x","PartitionKeys":[{"Type":"int"}]}})").view(),
+                                t) == error::missing_field);
     BOOST_TEST(decode_get_table(test::ok("{\"Table\":").view(), t) == error::malformed_json);
 }
 

@@ -1,10 +1,10 @@
 // S3 (REST-XML): addressing, paths, queries, bodies; decoders on bodies from botocore's examples.
-#include "helpers.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/s3.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
 
 using namespace protocol;
 using namespace protocol::s3;
@@ -150,9 +150,11 @@ BOOST_AUTO_TEST_CASE(create_bucket_bodies) {
     http_request r;
     BOOST_REQUIRE(!build_create_bucket(aws(), "examplebucket", "eu-west-1", r));
     BOOST_TEST(r.method == "PUT");
-    BOOST_TEST(r.body == R"(<?xml version="1.0" encoding="UTF-8"?><CreateBucketConfiguration xmlns=)"
-                         R"("http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint>)"
-                         R"(</CreateBucketConfiguration>)");
+    BOOST_TEST(
+        r.body ==
+        R"(<?xml version="1.0" encoding="UTF-8"?><CreateBucketConfiguration xmlns=)"
+        R"("http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>eu-west-1</LocationConstraint>)"
+        R"(</CreateBucketConfiguration>)");
     BOOST_REQUIRE(!build_create_bucket(aws("us-east-1"), "examplebucket", "us-east-1", r));
     BOOST_TEST(r.body.empty());
     BOOST_TEST(r.find_header("Content-Type") == nullptr);
@@ -183,7 +185,8 @@ BOOST_AUTO_TEST_CASE(put_and_head_object) {
     BOOST_TEST(r.body == "hello");
     BOOST_TEST(*r.find_header("Content-Type") == "image/jpeg");
     BOOST_TEST(*r.find_header("x-amz-meta-origin") == "tpch");
-    test::response pr{200, {{"ETag", "\"6805f2cfc46c0f04559748bb039d69ae\""}, {"x-amz-version-id", "v1"}}, ""};
+    test::response pr{
+        200, {{"ETag", "\"6805f2cfc46c0f04559748bb039d69ae\""}, {"x-amz-version-id", "v1"}}, ""};
     put_object_output po;
     BOOST_REQUIRE(!decode_put_object(pr.view(), po));
     BOOST_TEST(po.etag == "\"6805f2cfc46c0f04559748bb039d69ae\"");
@@ -231,8 +234,9 @@ BOOST_AUTO_TEST_CASE(list_objects_v2_request) {
     http_request r;
     BOOST_REQUIRE(!build_list_objects_v2(aws(), in, r));
     BOOST_TEST(r.method == "GET");
-    BOOST_TEST(r.target() == "/?list-type=2&continuation-token=1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcROI4wI%2FEyIJg"
-                             "%3D%3D&delimiter=%2F&encoding-type=url&max-keys=2&prefix=sf1%2F&start-after=sf1%2Fa");
+    BOOST_TEST(r.target() ==
+               "/?list-type=2&continuation-token=1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcROI4wI%2FEyIJg"
+               "%3D%3D&delimiter=%2F&encoding-type=url&max-keys=2&prefix=sf1%2F&start-after=sf1%2Fa");
     in = {};
     in.bucket = "examplebucket";
     BOOST_REQUIRE(!build_list_objects_v2(local(), in, r));
@@ -272,13 +276,16 @@ BOOST_AUTO_TEST_CASE(list_objects_v2_url_encoded) {
 
 BOOST_AUTO_TEST_CASE(delete_objects_request) {
     http_request r;
-    std::vector<object_identifier> objs = {{"a&b.txt", ""}, {"HappyFace.jpg", "2LWg7lQLnY41.maGB5Z6SWW.dcq0vx7b"}};
+    std::vector<object_identifier> objs = {{"a&b.txt", ""},
+                                           {"HappyFace.jpg", "2LWg7lQLnY41.maGB5Z6SWW.dcq0vx7b"}};
     BOOST_REQUIRE(!build_delete_objects(aws(), "examplebucket", objs, true, r));
     BOOST_TEST(r.method == "POST");
     BOOST_TEST(r.target() == "/?delete");
-    BOOST_TEST(r.body == R"(<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
-                         R"(<Object><Key>a&amp;b.txt</Key></Object><Object><Key>HappyFace.jpg</Key><VersionId>)"
-                         R"(2LWg7lQLnY41.maGB5Z6SWW.dcq0vx7b</VersionId></Object><Quiet>true</Quiet></Delete>)");
+    BOOST_TEST(
+        r.body ==
+        R"(<?xml version="1.0" encoding="UTF-8"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/">)"
+        R"(<Object><Key>a&amp;b.txt</Key></Object><Object><Key>HappyFace.jpg</Key><VersionId>)"
+        R"(2LWg7lQLnY41.maGB5Z6SWW.dcq0vx7b</VersionId></Object><Quiet>true</Quiet></Delete>)");
     BOOST_TEST(*r.find_header("Content-MD5") == "oW9leA5dU3WBeIQm1HQw4w=="); // python hashlib + base64
     BOOST_TEST(!build_delete_objects(aws(), "b", std::vector<object_identifier>(1000, {"k", ""}), false, r));
     BOOST_TEST(r.body.find("<Quiet>") == std::string::npos);
@@ -301,7 +308,8 @@ BOOST_AUTO_TEST_CASE(delete_objects_example) {
 
 BOOST_AUTO_TEST_CASE(multipart_requests) {
     http_request r;
-    BOOST_REQUIRE(!build_create_multipart_upload(aws(), "examplebucket", "largeobject", r, "application/octet-stream"));
+    BOOST_REQUIRE(
+        !build_create_multipart_upload(aws(), "examplebucket", "largeobject", r, "application/octet-stream"));
     BOOST_TEST(r.method == "POST");
     BOOST_TEST(r.target() == "/largeobject?uploads");
     BOOST_REQUIRE(!build_upload_part(local(), "examplebucket", "large object", "up/1", 7, r, "data"));
@@ -311,10 +319,12 @@ BOOST_AUTO_TEST_CASE(multipart_requests) {
     std::vector<completed_part> parts = {{1, "\"d8c2eafd90c266e19ab9dcacc479f8af\""}, {2, "\"e1\""}};
     BOOST_REQUIRE(!build_complete_multipart_upload(aws(), "examplebucket", "bigobject", "U", parts, r));
     BOOST_TEST(r.target() == "/bigobject?uploadId=U");
-    BOOST_TEST(r.body == R"(<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns=)"
-                         R"("http://s3.amazonaws.com/doc/2006-03-01/"><Part><ETag>&quot;d8c2eafd90c266e19ab9dcacc479f8af)"
-                         R"(&quot;</ETag><PartNumber>1</PartNumber></Part><Part><ETag>&quot;e1&quot;</ETag>)"
-                         R"(<PartNumber>2</PartNumber></Part></CompleteMultipartUpload>)");
+    BOOST_TEST(
+        r.body ==
+        R"(<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUpload xmlns=)"
+        R"("http://s3.amazonaws.com/doc/2006-03-01/"><Part><ETag>&quot;d8c2eafd90c266e19ab9dcacc479f8af)"
+        R"(&quot;</ETag><PartNumber>1</PartNumber></Part><Part><ETag>&quot;e1&quot;</ETag>)"
+        R"(<PartNumber>2</PartNumber></Part></CompleteMultipartUpload>)");
     parts = {{2, "a"}, {1, "b"}};
     BOOST_TEST(build_complete_multipart_upload(aws(), "b", "k", "U", parts, r) == error::invalid_parameter);
     BOOST_TEST(build_complete_multipart_upload(aws(), "b", "k", "U", {}, r) == error::missing_parameter);
@@ -324,12 +334,14 @@ BOOST_AUTO_TEST_CASE(multipart_requests) {
     BOOST_REQUIRE(!build_list_parts(aws(), {"examplebucket", "bigobject", "U", 2, 1}, r));
     BOOST_TEST(r.target() == "/bigobject?max-parts=2&part-number-marker=1&uploadId=U");
     BOOST_REQUIRE(!build_list_multipart_uploads(aws(), {"examplebucket", "p/", "/", "k", "u", 2}, r));
-    BOOST_TEST(r.target() == "/?uploads&delimiter=%2F&key-marker=k&max-uploads=2&prefix=p%2F&upload-id-marker=u");
+    BOOST_TEST(r.target() ==
+               "/?uploads&delimiter=%2F&key-marker=k&max-uploads=2&prefix=p%2F&upload-id-marker=u");
 }
 
 BOOST_AUTO_TEST_CASE(multipart_examples) {
     create_multipart_upload_output c;
-    BOOST_REQUIRE(!decode_create_multipart_upload(test::ok(test::fixture("s3/create_multipart_upload.xml")).view(), c));
+    BOOST_REQUIRE(
+        !decode_create_multipart_upload(test::ok(test::fixture("s3/create_multipart_upload.xml")).view(), c));
     BOOST_TEST(c.key == "largeobject");
     BOOST_TEST(c.upload_id ==
                "ibZBv_75gd9r8lH_gqXatLdxMVpAlj6ZQjEs.OwyF3953YdwbcQnMA2BLGn8Lx12fQNICtMw5KyteFeHw.Sjng--");
@@ -360,7 +372,8 @@ BOOST_AUTO_TEST_CASE(multipart_examples) {
     BOOST_TEST(format_iso8601(lp.parts[0].last_modified.value()) == "2016-12-16T00:11:42.000Z");
 
     list_multipart_uploads_output lu;
-    BOOST_REQUIRE(!decode_list_multipart_uploads(test::ok(test::fixture("s3/list_multipart_uploads.xml")).view(), lu));
+    BOOST_REQUIRE(
+        !decode_list_multipart_uploads(test::ok(test::fixture("s3/list_multipart_uploads.xml")).view(), lu));
     BOOST_TEST(lu.is_truncated);
     BOOST_TEST(lu.next_key_marker == "JavaFile");
     BOOST_REQUIRE(lu.uploads.size() == 2u);
@@ -378,18 +391,20 @@ BOOST_AUTO_TEST_CASE(decode_errors) {
     BOOST_TEST(decode_list_objects_v2(test::ok("<ListBucketResult>").view(), out) == error::malformed_xml);
     BOOST_TEST(decode_list_objects_v2(test::ok("").view(), out) == error::malformed_xml);
     BOOST_TEST(decode_list_objects_v2(test::ok("<Error/>").view(), out) == error::malformed_xml);
-    BOOST_TEST(decode_list_objects_v2(test::ok("<ListBucketResult><Contents/></ListBucketResult>").view(), out) ==
-               error::missing_field);
+    BOOST_TEST(decode_list_objects_v2(test::ok("<ListBucketResult><Contents/></ListBucketResult>").view(),
+                                      out) == error::missing_field);
     BOOST_TEST(decode_list_objects_v2(
                    test::ok("<ListBucketResult><KeyCount>-1</KeyCount></ListBucketResult>").view(), out) ==
                error::bad_value);
     BOOST_TEST(decode_list_objects_v2(
-                   test::ok("<ListBucketResult><IsTruncated>yes</IsTruncated></ListBucketResult>").view(), out) ==
-               error::bad_value);
+                   test::ok("<ListBucketResult><IsTruncated>yes</IsTruncated></ListBucketResult>").view(),
+                   out) == error::bad_value);
     create_multipart_upload_output c;
-    BOOST_TEST(decode_create_multipart_upload(
-                   test::ok("<InitiateMultipartUploadResult><Bucket>b</Bucket></InitiateMultipartUploadResult>").view(),
-                   c) == error::missing_field);
+    BOOST_TEST(
+        decode_create_multipart_upload(
+            test::ok("<InitiateMultipartUploadResult><Bucket>b</Bucket></InitiateMultipartUploadResult>")
+                .view(),
+            c) == error::missing_field);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

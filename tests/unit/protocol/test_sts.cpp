@@ -1,10 +1,10 @@
 // STS (query protocol): form bodies, credential decoding.
-#include "helpers.hpp"
-
 #include <protocol/error.hpp>
 #include <protocol/sts.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "helpers.hpp"
 
 using namespace protocol;
 using namespace protocol::sts;
@@ -24,8 +24,9 @@ BOOST_AUTO_TEST_CASE(assume_role_request) {
     BOOST_TEST(r.signing_name == "sts");
     BOOST_TEST(r.sign);
     BOOST_TEST(*r.find_header("Content-Type") == "application/x-www-form-urlencoded; charset=utf-8");
-    BOOST_TEST(r.body == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo"
-                         "&RoleSessionName=Bob&DurationSeconds=3600&ExternalId=ext%20id");
+    BOOST_TEST(r.body ==
+               "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo"
+               "&RoleSessionName=Bob&DurationSeconds=3600&ExternalId=ext%20id");
     in.duration_seconds = 899;
     BOOST_TEST(build_assume_role(ep, in, r) == error::invalid_parameter);
     in.duration_seconds = 43201;
@@ -43,9 +44,10 @@ BOOST_AUTO_TEST_CASE(web_identity_and_caller_identity_requests) {
     http_request r;
     BOOST_REQUIRE(!build_assume_role_with_web_identity(ep, in, r));
     BOOST_TEST(!r.sign);
-    BOOST_TEST(r.body == "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012"
-                         "%3Arole%2FFederatedWebIdentityRole&RoleSessionName=app1&WebIdentityToken=eyJ.token%2B%2F%3D"
-                         "&DurationSeconds=3600");
+    BOOST_TEST(r.body ==
+               "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012"
+               "%3Arole%2FFederatedWebIdentityRole&RoleSessionName=app1&WebIdentityToken=eyJ.token%2B%2F%3D"
+               "&DurationSeconds=3600");
     in.web_identity_token.clear();
     BOOST_TEST(build_assume_role_with_web_identity(ep, in, r) == error::missing_parameter);
     BOOST_REQUIRE(!build_get_caller_identity(ep, r));
@@ -80,7 +82,8 @@ BOOST_AUTO_TEST_CASE(decode_web_identity_example) {
 
 BOOST_AUTO_TEST_CASE(decode_caller_identity_example) {
     caller_identity id;
-    BOOST_REQUIRE(!decode_get_caller_identity(test::ok(test::fixture("sts/get_caller_identity.xml")).view(), id));
+    BOOST_REQUIRE(
+        !decode_get_caller_identity(test::ok(test::fixture("sts/get_caller_identity.xml")).view(), id));
     BOOST_TEST(id.account == "123456789012");
     BOOST_TEST(id.arn == "arn:aws:iam::123456789012:user/Alice");
     BOOST_TEST(id.user_id == "AKIAI44QH8DHBEXAMPLE");
@@ -93,8 +96,9 @@ BOOST_AUTO_TEST_CASE(decode_errors) {
     BOOST_TEST(decode_assume_role(test::ok("<AssumeRoleResponse>").view(), out) == error::malformed_xml);
     BOOST_TEST(decode_assume_role(test::ok("<Other/>").view(), out) == error::malformed_xml);
     BOOST_TEST(decode_assume_role(test::ok("<AssumeRoleResponse/>").view(), out) == error::missing_field);
-    BOOST_TEST(decode_assume_role(test::ok("<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>").view(),
-                                  out) == error::missing_field);
+    BOOST_TEST(
+        decode_assume_role(test::ok("<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>").view(),
+                           out) == error::missing_field);
     std::string body = test::fixture("sts/assume_role.xml");
     body.replace(body.find("2011-07-15T23:28:33.359Z"), 24, "tomorrow");
     BOOST_TEST(decode_assume_role(test::ok(body).view(), out) == error::bad_value);
