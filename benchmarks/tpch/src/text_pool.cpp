@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -19,13 +18,13 @@ namespace {
 
 // ---- memory -------------------------------------------------------------------------------------
 
-// Anonymous mapping, transparent huge pages requested (fewer page faults on 300 MiB).
+// Anonymous mapping. No MADV_HUGEPAGE: measured on the project's VM, huge-page faults (zeroing and
+// compaction of 2 MiB pages) cost more than the TLB misses they save when comments are copied.
 char* map_bytes(std::size_t n) {
     void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         throw std::bad_alloc();
     }
-    if (std::getenv("TPCH_NO_THP") == nullptr) ::madvise(p, n, MADV_HUGEPAGE);
     return static_cast<char*>(p);
 }
 
@@ -263,42 +262,46 @@ private:
 };
 
 // ---- segments -------------------------------------------------------------------------------------
+//
+// Segment i starts at stream-5 draw D_i = i * total_draws / n (jumped to with NthElement), not
+// knowing where a sentence starts there. It writes its text in place, into its own region of the
+// pool buffer (regions are spaced with a gap so a segment never reaches the next one), and records
+// the draw index of its first sentence starts. Segment i-1, once past D_i, stops at the first of its
+// sentence starts that is also one of segment i's: from there both produce the same text, so
+// segment i's text from that sentence on is correct. Finally the segments' valid parts are moved
+// down in order to make the pool contiguous. A segment that cannot join (never seen in practice)
+// makes the build fall back to one sequential pass.
 
-// Stream-5 draws needed for the whole pool (measured; only balances the segments, any value works).
-constexpr std::int64_t expected_draws = 56'000'000;
+// Stream-5 draws of the whole pool (exact; only used to balance the segments).
+constexpr std::int64_t expected_draws = 63'888'645;
+constexpr double bytes_per_draw = static_cast<double>(text_pool::size) / static_cast<double>(expected_draws);
 // Sentence starts a segment records for its predecessor to join on.
 constexpr std::size_t recorded_starts = 16384;
+// Room between segment regions, and after the last one (estimation error of a segment's length).
+constexpr std::size_t region_gap = 8u << 20;
 
 struct segment {
     std::int64_t first_draw = 0; // draw index where this segment starts (unaligned unless first)
-    std::int64_t state = 0;      // stream state at first_draw
-    char* buf = nullptr;
-    std::size_t cap = 0;         // usable bytes (mapping minus max_sentence)
-    std::size_t mapped = 0;
-    bool owns_buf = true;
-    std::size_t len = 0;          // bytes generated
-    std::int64_t end_state = 0;   // state after the last generated sentence
-    std::int64_t end_draw = 0;
-    // Recorded sentence starts: relative draw index and byte offset.
+    std::size_t base = 0;        // where in the buffer it writes
+    std::size_t limit = 0;       // it must not write at or beyond this buffer offset
+    std::size_t target = 0;      // last segment: stop after this many bytes
+    // Recorded sentence starts: draw index relative to first_draw, byte offset relative to base.
     std::vector<std::pair<std::int64_t, std::size_t>> starts;
     std::atomic<bool> starts_ready{false};
-    // Join results.
-    std::size_t valid_begin = 0; // byte offset in buf where valid text begins (set by predecessor)
-    std::size_t valid_end = 0;   // byte offset where it ends (set by this segment)
-    bool joined_next = false;    // this segment ended at a join with the next one
-    bool failed = false;         // predecessor could not join: discard this segment
-
-    void grow() {
-        const std::size_t nm = mapped * 2;
-        void* p = ::mremap(buf, mapped, nm, MREMAP_MAYMOVE);
-        if (p == MAP_FAILED) {
-            throw std::bad_alloc();
-        }
-        buf = static_cast<char*>(p);
-        mapped = nm;
-        cap = nm - max_sentence;
-    }
+    std::size_t valid_begin = 0; // relative offset where valid text begins (set by the predecessor)
+    std::size_t valid_end = 0;   // relative offset where it ends
+    std::int64_t end_state = 0;  // stream state after the last sentence
+    std::int64_t end_draw = 0;
+    bool failed = false;
 };
+
+void sequential(const grammar_tables& g, char* data) {
+    sentence_writer w(g, stream_seeds[5], 0);
+    char* p = data;
+    while (static_cast<std::size_t>(p - data) < text_pool::size) {
+        p = w.sentence(p);
+    }
+}
 
 } // namespace
 
@@ -308,64 +311,48 @@ std::unique_ptr<text_pool> text_pool::build(unsigned threads) {
     const grammar_tables& g = tables();
     const unsigned n = std::max(1u, std::min(threads, 64u));
     std::unique_ptr<text_pool> pool(new text_pool());
-    pool->mapped_ = size + max_sentence + 4096;
+    pool->mapped_ = (size + (n - 1) * region_gap + region_gap + max_sentence + 4095) & ~std::size_t{4095};
     pool->data_ = map_bytes(pool->mapped_);
+    char* const data = pool->data_;
 
     std::vector<segment> segs(n);
-    const double bytes_per_draw = static_cast<double>(size) / static_cast<double>(expected_draws);
     for (unsigned i = 0; i < n; ++i) {
         auto& s = segs[i];
         s.first_draw = expected_draws / n * i;
-        s.state = nth_element(stream_seeds[5], s.first_draw);
+        s.base = size / n * i + region_gap * i;
+        s.limit = i + 1 < n ? size / n * (i + 1) + region_gap * (i + 1) : pool->mapped_;
+        s.limit -= max_sentence;
+        // The last segment needs the rest of the pool after its expected start, plus margin.
+        const auto expected_start = static_cast<std::size_t>(static_cast<double>(s.first_draw) * bytes_per_draw);
+        s.target = size - std::min(size, expected_start) + (i == 0 ? 0 : (4u << 20));
         if (i == 0) {
-            s.buf = pool->data_;
-            s.mapped = pool->mapped_;
-            s.cap = size;
-            s.owns_buf = false;
             s.starts_ready = true;
-        } else {
-            const double expect = static_cast<double>(expected_draws / n) * bytes_per_draw;
-            s.mapped = (static_cast<std::size_t>(expect * 1.02) + (8u << 20)) & ~std::size_t{4095};
-            s.buf = map_bytes(s.mapped);
-            s.cap = s.mapped - max_sentence;
         }
     }
 
-    // Segment i: generates from its start; records its first sentence starts (i > 0); stops when it
-    // joins segment i+1 or, for the last one, when it has enough bytes for the rest of the pool.
-    // If it cannot join segment i+1 it marks it failed and continues alone to the end of the pool.
     auto run = [&](unsigned i) {
         auto& s = segs[i];
-        sentence_writer w(g, s.state, s.first_draw);
-        char* p = s.buf;
+        sentence_writer w(g, nth_element(stream_seeds[5], s.first_draw), s.first_draw);
+        char* const base = data + s.base;
+        char* const limit = data + s.limit;
+        char* p = base;
         if (i > 0) {
             s.starts.reserve(recorded_starts);
             while (s.starts.size() < recorded_starts) {
-                s.starts.emplace_back(w.draws() - s.first_draw, static_cast<std::size_t>(p - s.buf));
+                s.starts.emplace_back(w.draws() - s.first_draw, static_cast<std::size_t>(p - base));
                 p = w.sentence(p);
             }
             s.starts_ready.store(true, std::memory_order_release);
             s.starts_ready.notify_all();
         }
-        unsigned next = i + 1;
-        bool alone = false; // joins failed: generate to the end of the pool
-        // Bytes wanted by the last segment: the rest of the pool after its expected start, plus margin.
-        auto last_target = [&]() -> std::size_t {
-            if (i == 0 || alone) {
-                return size;
-            }
-            const double start = static_cast<double>(s.first_draw) * bytes_per_draw;
-            return static_cast<std::size_t>(static_cast<double>(size) - start) + (4u << 20);
-        };
-        std::size_t j = 0; // cursor in segs[next].starts
+        std::size_t j = 0; // cursor in segs[i + 1].starts
         for (;;) {
-            auto len = static_cast<std::size_t>(p - s.buf);
-            if (next >= n || alone) {
-                if (len >= last_target()) {
+            if (i + 1 == n) {
+                if (static_cast<std::size_t>(p - base) >= s.target) {
                     break;
                 }
-            } else if (w.draws() >= segs[next].first_draw) {
-                auto& t = segs[next];
+            } else if (w.draws() >= segs[i + 1].first_draw) {
+                auto& t = segs[i + 1];
                 t.starts_ready.wait(false, std::memory_order_acquire);
                 const std::int64_t rel = w.draws() - t.first_draw;
                 while (j < t.starts.size() && t.starts[j].first < rel) {
@@ -373,26 +360,20 @@ std::unique_ptr<text_pool> text_pool::build(unsigned threads) {
                 }
                 if (j < t.starts.size() && t.starts[j].first == rel) {
                     t.valid_begin = t.starts[j].second;
-                    s.joined_next = true;
                     break;
                 }
-                if (j == t.starts.size()) { // never joined within the recorded window
-                    for (unsigned k = next; k < n; ++k) {
-                        segs[k].failed = true;
-                    }
-                    alone = true;
+                if (j == t.starts.size()) { // no common sentence start in the recorded window
+                    s.failed = true;
+                    break;
                 }
             }
-            if (len >= s.cap) {
-                if (!s.owns_buf) { // segment 0 writes into the pool: it is full
-                    break;
-                }
-                s.grow();
-                p = s.buf + len;
+            if (p >= limit) { // ran into the next region: the length estimate was far off
+                s.failed = true;
+                break;
             }
             p = w.sentence(p);
         }
-        s.valid_end = static_cast<std::size_t>(p - s.buf);
+        s.valid_end = static_cast<std::size_t>(p - base);
         s.end_state = w.state();
         s.end_draw = w.draws();
     };
@@ -410,29 +391,36 @@ std::unique_ptr<text_pool> text_pool::build(unsigned threads) {
         }
     }
 
-    // Join: segment 0 is in place; copy the valid part of every following segment after it.
-    std::size_t len = std::min(segs[0].valid_end, size);
-    unsigned last = 0;
-    for (unsigned i = 1; i < n && segs[i - 1].joined_next && !segs[i].failed && len < size; ++i) {
-        const auto& s = segs[i];
-        const std::size_t take = std::min(s.valid_end - s.valid_begin, size - len);
-        std::memcpy(pool->data_ + len, s.buf + s.valid_begin, take);
-        len += take;
-        last = i;
-    }
-    if (len < size) { // the last segment fell short of its estimate: continue from its end
-        sentence_writer w(g, segs[last].end_state, segs[last].end_draw);
-        char* p = pool->data_ + len;
-        while (static_cast<std::size_t>(p - pool->data_) < size) {
-            p = w.sentence(p);
+    const bool failed = std::any_of(segs.begin(), segs.end(), [](const segment& s) { return s.failed; });
+    if (failed) {
+        sequential(g, data);
+    } else {
+        // Compact: move each segment's valid part down after its predecessor, in order (each
+        // destination lies below its source and above every earlier segment's data).
+        std::size_t len = std::min(segs[0].valid_end, size);
+        unsigned last = 0;
+        for (unsigned i = 1; i < n && len < size; ++i) {
+            const auto& s = segs[i];
+            const std::size_t take = std::min(s.valid_end - s.valid_begin, size - len);
+            std::memmove(data + len, data + s.base + s.valid_begin, take);
+            len += take;
+            last = i;
+        }
+        if (len < size) { // the last segment fell short of its estimate: continue from its end
+            sentence_writer w(g, segs[last].end_state, segs[last].end_draw);
+            char* p = data + len;
+            while (static_cast<std::size_t>(p - data) < size) {
+                p = w.sentence(p);
+            }
         }
     }
-    for (auto& s : segs) {
-        if (s.owns_buf) {
-            unmap_bytes(s.buf, s.mapped);
-        }
+    // Zero the slack; give back the gap regions beyond it.
+    const std::size_t keep = (size + slack + 4095) & ~std::size_t{4095};
+    std::memset(data + size, 0, keep - size);
+    if (pool->mapped_ > keep) {
+        ::munmap(data + keep, pool->mapped_ - keep);
+        pool->mapped_ = keep;
     }
-    std::memset(pool->data_ + size, 0, pool->mapped_ - size);
     return pool;
 }
 
