@@ -819,7 +819,7 @@ std::int64_t row_generator::generate_as(std::int64_t count, out_buffer* parent, 
     case table_group::supplier: {
         for (std::int64_t r = 0; r < count; ++r, ++row_) {
             const std::int64_t i = row_;
-            char addr[48];
+            char addr[64]; // 40 bytes used; put_text() copies in 32-byte steps
             const std::size_t alen = vstring(s[32], addr);
             const std::int64_t nation = draw(s[33], 0, 24);
             char* p = po->reserve(row_room);
@@ -858,7 +858,7 @@ std::int64_t row_generator::generate_as(std::int64_t count, out_buffer* parent, 
     case table_group::customer: {
         constexpr std::int64_t batch = 32;
         struct cust_rec {
-            char addr[48];
+            char addr[64]; // 40 bytes used; put_text() copies in 32-byte steps
             std::size_t alen;
             std::int64_t nation, a, e, n, bal, off, len;
             std::uint8_t seg;
