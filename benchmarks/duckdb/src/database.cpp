@@ -1,6 +1,8 @@
 #include <bb/duckdb/database.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "format.hpp"
@@ -37,6 +39,42 @@ error classify(duckdb_error_type type) {
     }
 }
 
+// Errors that come as text only (prepare, statement extraction): DuckDB starts each message with
+// "<Kind> Error: ".
+error classify_message(std::string_view msg) {
+    const std::pair<std::string_view, error> prefixes[] = {
+        {"Parser Error", error::syntax_error},
+        {"Syntax Error", error::syntax_error},
+        {"Catalog Error", error::catalog_error},
+        {"Binder Error", error::catalog_error},
+        {"Conversion Error", error::conversion_error},
+        {"Invalid Input Error", error::conversion_error},
+        {"Out of Range Error", error::conversion_error},
+        {"IO Error", error::io_error},
+        {"Permission Error", error::io_error},
+        {"INTERRUPT Error", error::interrupted},
+        {"Out of Memory Error", error::out_of_memory},
+        {"Missing Extension Error", error::missing_extension},
+        {"Extension Autoloading Error", error::missing_extension},
+    };
+    for (const auto& [prefix, code] : prefixes) {
+        if (msg.substr(0, prefix.size()) == prefix) {
+            return code;
+        }
+    }
+    return error::query_failed;
+}
+
+struct extracted_guard {
+    duckdb_extracted_statements s = nullptr;
+    ~extracted_guard() { duckdb_destroy_extracted(&s); }
+};
+
+struct prepared_guard {
+    duckdb_prepared_statement p = nullptr;
+    ~prepared_guard() { duckdb_destroy_prepare(&p); }
+};
+
 // Owns a duckdb_result for the span of one call.
 class result_guard {
 public:
@@ -59,6 +97,75 @@ status run(duckdb_connection con, const std::string& sql, result_guard& res) {
         return {classify(duckdb_result_error_type(res.get())), msg != nullptr ? msg : "unknown DuckDB error"};
     }
     return {};
+}
+
+// Runs every statement of `sql` in order, handing each result to on_result(result, is_last).
+template <class F>
+status run_each(duckdb_connection con, const std::string& sql, F&& on_result) {
+    if (con == nullptr) {
+        return {error::invalid_argument, "the connection is closed (moved from)"};
+    }
+    extracted_guard stmts;
+    const idx_t n = duckdb_extract_statements(con, sql.c_str(), &stmts.s);
+    if (n == 0) {
+        const char* msg = duckdb_extract_statements_error(stmts.s);
+        if (msg == nullptr) {
+            return {error::invalid_argument, "the SQL text holds no statement"};
+        }
+        return {classify_message(msg), msg};
+    }
+    for (idx_t i = 0; i < n; ++i) {
+        prepared_guard prep;
+        if (duckdb_prepare_extracted_statement(con, stmts.s, i, &prep.p) == DuckDBError) {
+            const char* msg = duckdb_prepare_error(prep.p);
+            return {msg != nullptr ? classify_message(msg) : error::query_failed,
+                    msg != nullptr ? msg : "unknown DuckDB error"};
+        }
+        result_guard res;
+        if (duckdb_execute_prepared(prep.p, res.get()) == DuckDBError) {
+            const char* msg = duckdb_result_error(res.get());
+            return {classify(duckdb_result_error_type(res.get())),
+                    msg != nullptr ? msg : "unknown DuckDB error"};
+        }
+        if (status st = on_result(res, i + 1 == n); !st) {
+            return st;
+        }
+    }
+    return {};
+}
+
+// Formats a whole result as text.
+result<table> to_table(result_guard& res) {
+    table out;
+    out.statement = duckdb_result_statement_type(*res.get());
+    const idx_t ncols = duckdb_column_count(res.get());
+    out.columns.reserve(ncols);
+    for (idx_t c = 0; c < ncols; ++c) {
+        duckdb_logical_type lt = duckdb_column_logical_type(res.get(), c);
+        out.columns.push_back(detail::describe(duckdb_column_name(res.get(), c), lt));
+        duckdb_destroy_logical_type(&lt);
+        if (!detail::is_formattable(out.columns.back().type)) {
+            return status{error::invalid_argument,
+                          "column \"" + out.columns.back().name + "\" has type " +
+                              out.columns.back().sql_type +
+                              ", which query() does not format; cast it to VARCHAR in the SQL"};
+        }
+    }
+    while (true) {
+        duckdb_data_chunk chunk = duckdb_fetch_chunk(*res.get());
+        if (chunk == nullptr) {
+            break;
+        }
+        const idx_t n = duckdb_data_chunk_get_size(chunk);
+        const std::size_t first = out.rows.size();
+        out.rows.resize(first + n, std::vector<cell>(ncols));
+        for (idx_t c = 0; c < ncols; ++c) {
+            detail::format_vector(duckdb_data_chunk_get_vector(chunk, c), out.columns[c], n, out.rows, first,
+                                  c);
+        }
+        duckdb_destroy_data_chunk(&chunk);
+    }
+    return out;
 }
 
 struct config_guard {
@@ -172,37 +279,32 @@ status connection::execute(const std::string& sql) {
 }
 
 result<table> connection::query(const std::string& sql) {
-    result_guard res;
-    if (status st = run(con_, sql, res); !st) {
+    std::optional<result<table>> last;
+    status st = run_each(con_, sql, [&](result_guard& res, bool is_last) {
+        if (!is_last) {
+            return status{};
+        }
+        last.emplace(to_table(res));
+        return last->has_value() ? status{} : last->get_status();
+    });
+    if (!st) {
         return st;
     }
-    table out;
-    const idx_t ncols = duckdb_column_count(res.get());
-    out.columns.reserve(ncols);
-    for (idx_t c = 0; c < ncols; ++c) {
-        duckdb_logical_type lt = duckdb_column_logical_type(res.get(), c);
-        out.columns.push_back(detail::describe(duckdb_column_name(res.get(), c), lt));
-        duckdb_destroy_logical_type(&lt);
-        if (!detail::is_formattable(out.columns.back().type)) {
-            return status{error::invalid_argument,
-                          "column \"" + out.columns.back().name + "\" has type " +
-                              out.columns.back().sql_type +
-                              ", which query() does not format; cast it to VARCHAR in the SQL"};
+    return std::move(*last);
+}
+
+result<std::vector<table>> connection::query_all(const std::string& sql) {
+    std::vector<table> out;
+    status st = run_each(con_, sql, [&](result_guard& res, bool) {
+        auto t = to_table(res);
+        if (!t) {
+            return t.get_status();
         }
-    }
-    while (true) {
-        duckdb_data_chunk chunk = duckdb_fetch_chunk(*res.get());
-        if (chunk == nullptr) {
-            break;
-        }
-        const idx_t n = duckdb_data_chunk_get_size(chunk);
-        const std::size_t first = out.rows.size();
-        out.rows.resize(first + n, std::vector<cell>(ncols));
-        for (idx_t c = 0; c < ncols; ++c) {
-            detail::format_vector(duckdb_data_chunk_get_vector(chunk, c), out.columns[c], n, out.rows, first,
-                                  c);
-        }
-        duckdb_destroy_data_chunk(&chunk);
+        out.push_back(std::move(t).value());
+        return status{};
+    });
+    if (!st) {
+        return st;
     }
     return out;
 }

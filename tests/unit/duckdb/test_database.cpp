@@ -79,6 +79,7 @@ BOOST_AUTO_TEST_CASE(execute_and_query_basics) {
     BOOST_TEST(st.message().empty());
     auto t = con.query("SELECT id, name, price, day FROM t ORDER BY id");
     BOOST_REQUIRE_MESSAGE(t, t.message());
+    BOOST_TEST(t->statement == DUCKDB_STATEMENT_TYPE_SELECT);
     BOOST_REQUIRE_EQUAL(t->columns.size(), 4u);
     BOOST_TEST(t->columns[0].name == "id");
     BOOST_TEST(t->columns[0].type == DUCKDB_TYPE_INTEGER);
@@ -102,6 +103,32 @@ BOOST_AUTO_TEST_CASE(execute_and_query_basics) {
     auto e = con.query("SELECT '' AS s");
     BOOST_REQUIRE(e);
     BOOST_TEST((e->rows[0][0].has_value() && e->rows[0][0]->empty()));
+    auto created = con.query("CREATE VIEW v AS SELECT 1 AS one");
+    BOOST_REQUIRE_MESSAGE(created, created.message());
+    BOOST_TEST(created->statement == DUCKDB_STATEMENT_TYPE_CREATE);
+    auto last = con.query("SELECT 1; SELECT 2 AS two");
+    BOOST_REQUIRE(last);
+    BOOST_TEST(*last->rows[0][0] == "2"); // the last statement's result
+    BOOST_TEST(last->columns[0].name == "two");
+    auto view_then_select =
+        con.query("CREATE VIEW w AS SELECT 5 AS five; SELECT five + 1 FROM w; DROP VIEW w");
+    BOOST_REQUIRE_MESSAGE(view_then_select, view_then_select.message());
+    BOOST_TEST(view_then_select->statement == DUCKDB_STATEMENT_TYPE_DROP);
+    auto all = con.query_all("CREATE VIEW w AS SELECT 5 AS five; SELECT five + 1 AS six FROM w; DROP VIEW w");
+    BOOST_REQUIRE_MESSAGE(all, all.message());
+    BOOST_REQUIRE_EQUAL(all->size(), 3u);
+    BOOST_TEST((*all)[0].statement == DUCKDB_STATEMENT_TYPE_CREATE);
+    BOOST_TEST((*all)[1].statement == DUCKDB_STATEMENT_TYPE_SELECT);
+    BOOST_TEST(*(*all)[1].rows[0][0] == "6");
+    BOOST_TEST((*all)[2].statement == DUCKDB_STATEMENT_TYPE_DROP);
+    auto later_fails = con.query("CREATE TABLE u (a INTEGER); SELECT * FROM no_such_table; DROP TABLE u");
+    BOOST_REQUIRE(!later_fails);
+    BOOST_TEST(later_fails.code() == db::make_error_code(db::error::catalog_error), later_fails.message());
+    BOOST_TEST(scalar(con, "SELECT count(*) FROM u") == "0"); // the first statement ran, the third did not
+    auto later_syntax = con.query("SELECT 1; SELEC 2");
+    BOOST_TEST(later_syntax.code() == db::make_error_code(db::error::syntax_error), later_syntax.message());
+    auto empty = con.query("  ;  ");
+    BOOST_TEST(empty.code() == db::make_error_code(db::error::invalid_argument), empty.message());
     // Zero rows keep their columns.
     auto z = con.query("SELECT * FROM t WHERE false");
     BOOST_REQUIRE(z);

@@ -94,6 +94,8 @@ using cell = std::optional<std::string>;
 ///   VARCHAR         as stored
 ///   anything else   DuckDB's own cast to VARCHAR (TIMESTAMP, INTERVAL, LIST, STRUCT, ...)
 struct table {
+    /// What kind of statement produced it (DUCKDB_STATEMENT_TYPE_SELECT, _CREATE, _INSERT, ...).
+    duckdb_statement_type statement = DUCKDB_STATEMENT_TYPE_INVALID;
     std::vector<column> columns;
     std::vector<std::vector<cell>> rows;
 
@@ -114,8 +116,15 @@ public:
     /// follows DuckDB's error type; the message is DuckDB's).
     status execute(const std::string& sql);
 
-    /// Runs SQL (the last statement's result is returned) and formats every value as text (see table).
+    /// Runs the SQL's statements one after the other and returns the last one's result, every value
+    /// formatted as text (see table). Stops at the first failing statement (earlier ones stay
+    /// done). Errors: as execute(); invalid_argument for SQL without a statement or for a result
+    /// column of a type table does not format (cast it to VARCHAR in the SQL).
     result<table> query(const std::string& sql);
+
+    /// Like query(), but returns the result of every statement, in order (TPC-H Q15: CREATE VIEW,
+    /// SELECT, DROP VIEW).
+    result<std::vector<table>> query_all(const std::string& sql);
 
     /// Makes the statement running on this connection (on another thread) stop soon with
     /// error::interrupted. Thread-safe; a no-op when nothing runs. An interrupt that arrives before
