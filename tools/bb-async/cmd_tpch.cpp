@@ -45,8 +45,8 @@ class progress_bar {
 public:
     void update(const tpch::datagen_progress& p) {
         const auto now = std::chrono::steady_clock::now();
-        const bool final = p.work_done >= p.work_total;
-        if (!final && now - last_ < std::chrono::milliseconds(100)) {
+        const bool final = p.work_done >= p.work_total && p.files_done >= p.files_total;
+        if (done_ || (!final && now - last_ < std::chrono::milliseconds(100))) {
             return;
         }
         last_ = now;
@@ -58,12 +58,14 @@ public:
                    static_cast<double>(p.bytes_written) / 1e6, p.files_done, p.files_total);
         if (final) {
             fmt::print(stderr, "\n");
+            done_ = true;
         }
         std::fflush(stderr);
     }
 
 private:
     std::chrono::steady_clock::time_point last_{};
+    bool done_ = false;
 };
 
 void run_datagen_tpch(const datagen_args& a) {

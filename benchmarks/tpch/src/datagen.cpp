@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -154,9 +155,9 @@ std::optional<manifest> read_manifest(const fs::path& path) {
 std::error_code write_manifest(const fs::path& dir, const manifest& m) {
     std::string s = "{\n  \"generator\": \"bb-async datagen tpch (dbgen 2.17.3 byte-identical)\",\n";
     char num[64];
-    std::snprintf(num, sizeof num, "%.17g", m.scale_factor);
+    const auto conv = std::to_chars(num, num + sizeof num, m.scale_factor); // shortest round trip
     s += "  \"scale_factor\": ";
-    s += num;
+    s.append(num, conv.ptr);
     s += ",\n  \"format\": \"";
     s += format_name(m.format);
     s += "\",\n  \"chunks\": " + std::to_string(m.chunks) + ",\n  \"checksum\": \"crc32c\",\n  \"files\": [";
