@@ -317,8 +317,8 @@ private:
                 s.child.clear();
                 s.child_rows = s.gen->generate(cnt, pj.parent_file >= 0 ? &s.parent : nullptr,
                                                pj.child_file >= 0 ? &s.child : nullptr);
-                s.crc_parent = aws_sigv4::crc32c(0, s.parent.data(), s.parent.size());
-                s.crc_child = aws_sigv4::crc32c(0, s.child.data(), s.child.size());
+                s.crc_parent = detail::crc32c(s.parent.data(), s.parent.size());
+                s.crc_child = detail::crc32c(s.child.data(), s.child.size());
             } catch (const std::bad_alloc&) {
                 ok = false;
             }

@@ -65,14 +65,18 @@ struct word_list {
     }
 };
 
-// Token codes of the phrase forms.
-enum token : std::uint8_t { t_noun, t_adj, t_adj_comma, t_adverb, t_verb, t_aux, t_end };
+// Codes of the grammar forms.
 enum code : std::uint8_t { c_np, c_vp, c_prep, c_term, c_end };
 
 struct grammar_tables {
     word_list nouns, adjs, adjs_comma, adverbs, verbs, auxs, preps, terms, grammar, np, vp;
-    // Parsed forms, each terminated by t_end / c_end.
-    std::vector<std::array<std::uint8_t, 8>> grammar_forms, np_forms, vp_forms;
+    // Parsed forms: grammar forms as codes terminated by c_end; phrase forms as word lists.
+    struct phrase_form {
+        std::size_t count = 0;
+        std::array<const word_list*, 4> lists{};
+    };
+    std::vector<std::array<std::uint8_t, 8>> grammar_forms;
+    std::vector<phrase_form> np_forms, vp_forms;
 
     grammar_tables() {
         nouns.load(dist("nouns"), " ");
@@ -101,30 +105,31 @@ struct grammar_tables {
             a[n] = c_end;
             grammar_forms.push_back(a);
         }
-        auto parse_phrase = [](std::string_view f, bool verb) {
-            std::array<std::uint8_t, 8> a{};
-            std::size_t n = 0;
-            for (std::size_t i = 0; i < f.size(); ++i) {
-                const char c = f[i];
+        // N noun, J adjective ("J," with its comma), D adverb, V verb, X auxiliary.
+        auto parse_phrase = [this](std::string_view f) {
+            phrase_form form;
+            for (std::size_t i = 0; i < f.size() && form.count < form.lists.size(); ++i) {
                 const bool comma = i + 1 < f.size() && f[i + 1] == ',';
-                switch (c) {
-                case 'N': a[n++] = t_noun; break;
-                case 'J': a[n++] = comma ? t_adj_comma : t_adj; break;
-                case 'D': a[n++] = t_adverb; break;
-                case 'V': a[n++] = t_verb; break;
-                case 'X': a[n++] = t_aux; break;
+                const word_list* w = nullptr;
+                switch (f[i]) {
+                case 'N': w = &nouns; break;
+                case 'J': w = comma ? &adjs_comma : &adjs; break;
+                case 'D': w = &adverbs; break;
+                case 'V': w = &verbs; break;
+                case 'X': w = &auxs; break;
                 default: break;
                 }
+                if (w != nullptr) {
+                    form.lists[form.count++] = w;
+                }
             }
-            (void)verb;
-            a[n] = t_end;
-            return a;
+            return form;
         };
         for (auto f : dist("np").values) {
-            np_forms.push_back(parse_phrase(f, false));
+            np_forms.push_back(parse_phrase(f));
         }
         for (auto f : dist("vp").values) {
-            vp_forms.push_back(parse_phrase(f, true));
+            vp_forms.push_back(parse_phrase(f));
         }
     }
 };
@@ -242,17 +247,9 @@ private:
         return p + w.len[i];
     }
 
-    char* phrase(char* p, const std::array<std::uint8_t, 8>& form) noexcept {
-        for (std::uint8_t t : form) {
-            switch (t) {
-            case t_noun: p = word(p, g_.nouns); break;
-            case t_adj: p = word(p, g_.adjs); break;
-            case t_adj_comma: p = word(p, g_.adjs_comma); break;
-            case t_adverb: p = word(p, g_.adverbs); break;
-            case t_verb: p = word(p, g_.verbs); break;
-            case t_aux: p = word(p, g_.auxs); break;
-            default: return p;
-            }
+    char* phrase(char* p, const grammar_tables::phrase_form& form) noexcept {
+        for (std::size_t k = 0; k < form.count; ++k) {
+            p = word(p, *form.lists[k]);
         }
         return p;
     }
