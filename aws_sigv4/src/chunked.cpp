@@ -62,7 +62,7 @@ void chunk_signer::sign_chunk(const digest& data_hash) {
 }
 
 std::error_code chunk_signer::chunk_header(std::string_view data, std::string& out) {
-    if (finished_ || data.empty())
+    if (final_sent_ || data.empty())
         return error::invalid_chunk;
     append_hex_size(data.size(), out);
     if (mode_ == chunk_mode::signed_chunks) {
@@ -81,18 +81,34 @@ std::error_code chunk_signer::add_chunk(std::string_view data, std::string& out)
 }
 
 std::error_code chunk_signer::finish(std::span<const header_view> trailers, std::string& out) {
-    if (finished_)
-        return error::invalid_chunk;
     for (const auto& t : trailers)
         if (!valid_trailer(t))
             return error::invalid_trailer;
-    finished_ = true;
+    if (auto ec = final_chunk(out))
+        return ec;
+    return end_trailers(trailers, out);
+}
+
+std::error_code chunk_signer::final_chunk(std::string& out) {
+    if (final_sent_)
+        return error::invalid_chunk;
+    final_sent_ = true;
     out.push_back('0');
     if (mode_ == chunk_mode::signed_chunks) {
         sign_chunk(sha256_of({}));
         out.append(chunk_sig_tag).append(prev_, 64);
     }
     out.append("\r\n");
+    return {};
+}
+
+std::error_code chunk_signer::end_trailers(std::span<const header_view> trailers, std::string& out) {
+    if (!final_sent_ || finished_)
+        return error::invalid_chunk;
+    for (const auto& t : trailers)
+        if (!valid_trailer(t))
+            return error::invalid_trailer;
+    finished_ = true;
     if (trailers.empty()) {
         out.append("\r\n");
         return {};

@@ -40,8 +40,13 @@ public:
     /// Appends a whole chunk: header line, data, "\r\n".
     std::error_code add_chunk(std::string_view data, std::string& out);
     /// Appends the final zero-length chunk and, when given, the trailer lines ("name:value") and
-    /// (signed mode) their signature. Nothing may be added afterwards.
+    /// (signed mode) their signature. Nothing may be added afterwards. Same as final_chunk()
+    /// followed by end_trailers().
     std::error_code finish(std::span<const header_view> trailers, std::string& out);
+    /// The two halves of finish(): the zero-length chunk's header line...
+    std::error_code final_chunk(std::string& out);
+    /// ...then the trailer lines, their signature (signed mode) and the closing CRLF.
+    std::error_code end_trailers(std::span<const header_view> trailers, std::string& out);
 
     /// The last signature computed (the seed before any chunk).
     std::string_view previous_signature() const noexcept { return {prev_, 64}; }
@@ -57,6 +62,7 @@ private:
     std::string sts_;
     char prev_[64];
     chunk_mode mode_;
+    bool final_sent_ = false;
     bool finished_ = false;
 };
 
