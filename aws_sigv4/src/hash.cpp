@@ -13,13 +13,29 @@ namespace {
 
 static_assert(sizeof(SHA256_CTX) <= 112, "sha256 state storage too small for SHA256_CTX");
 
-SHA256_CTX* ctx(std::array<std::uint8_t, 112>& s) noexcept { return reinterpret_cast<SHA256_CTX*>(s.data()); }
+SHA256_CTX* ctx(std::array<std::uint8_t, 112>& s) noexcept {
+    return reinterpret_cast<SHA256_CTX*>(s.data());
+}
 
 constexpr char hex_chars[] = "0123456789abcdef";
 
+// "000102...ff": two hex digits per byte value.
+struct hex_pairs {
+    char v[512] = {};
+    constexpr hex_pairs() {
+        for (int i = 0; i < 256; ++i) {
+            v[2 * i] = hex_chars[i >> 4];
+            v[2 * i + 1] = hex_chars[i & 0xf];
+        }
+    }
+};
+constexpr hex_pairs pairs;
+
 } // namespace
 
-sha256::sha256() noexcept { SHA256_Init(ctx(state_)); }
+sha256::sha256() noexcept {
+    SHA256_Init(ctx(state_));
+}
 
 sha256& sha256::update(const void* data, std::size_t size) noexcept {
     SHA256_Update(ctx(state_), data, size);
@@ -32,19 +48,23 @@ digest sha256::finish() noexcept {
     return d;
 }
 
-void sha256::reset() noexcept { SHA256_Init(ctx(state_)); }
+void sha256::reset() noexcept {
+    SHA256_Init(ctx(state_));
+}
 
 digest sha256_of(std::string_view data) noexcept {
+    // Not SHA256(): in OpenSSL 3 that one goes through EVP (a provider fetch and a lock per call).
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, data.data(), data.size());
     digest d;
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), d.data());
+    SHA256_Final(d.data(), &c);
     return d;
 }
 
 void to_hex(const digest& d, char* out) noexcept {
-    for (std::size_t i = 0; i < d.size(); ++i) {
-        out[2 * i] = hex_chars[d[i] >> 4];
-        out[2 * i + 1] = hex_chars[d[i] & 0xf];
-    }
+    for (std::size_t i = 0; i < d.size(); ++i)
+        std::memcpy(out + 2 * i, pairs.v + 2 * d[i], 2);
 }
 
 hex_digest to_hex(const digest& d) noexcept {
@@ -59,11 +79,19 @@ std::string to_hex_string(const digest& d) {
     return s;
 }
 
-std::string sha256_hex(std::string_view data) { return to_hex_string(sha256_of(data)); }
+std::string sha256_hex(std::string_view data) {
+    return to_hex_string(sha256_of(data));
+}
 
-hmac_key::hmac_key() noexcept { init("", 0); }
-hmac_key::hmac_key(std::string_view key) noexcept { init(key.data(), key.size()); }
-hmac_key::hmac_key(const digest& key) noexcept { init(key.data(), key.size()); }
+hmac_key::hmac_key() noexcept {
+    init("", 0);
+}
+hmac_key::hmac_key(std::string_view key) noexcept {
+    init(key.data(), key.size());
+}
+hmac_key::hmac_key(const digest& key) noexcept {
+    init(key.data(), key.size());
+}
 
 void hmac_key::init(const void* key, std::size_t size) noexcept {
     std::uint8_t block[64] = {};

@@ -2,27 +2,43 @@
 #include <aws_sigv4/uri.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
 namespace aws_sigv4 {
 namespace {
 
-bool is_tchar(unsigned char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != 0;
-}
+// Byte classes: HTTP token characters (RFC 9110 tchar) and ASCII lowercase.
+struct char_tables {
+    bool tchar[256] = {};
+    char lower[256] = {};
+    constexpr char_tables() {
+        for (int c = 0; c < 256; ++c)
+            lower[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+        for (int c = 'a'; c <= 'z'; ++c)
+            tchar[c] = true;
+        for (int c = 'A'; c <= 'Z'; ++c)
+            tchar[c] = true;
+        for (int c = '0'; c <= '9'; ++c)
+            tchar[c] = true;
+        for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+            tchar[static_cast<unsigned char>(c)] = true;
+    }
+};
+constexpr char_tables tables;
 
 bool is_token(std::string_view s) noexcept {
     if (s.empty())
         return false;
     for (char c : s)
-        if (!is_tchar(static_cast<unsigned char>(c)))
+        if (!tables.tchar[static_cast<unsigned char>(c)])
             return false;
     return true;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+    return tables.lower[static_cast<unsigned char>(c)];
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size())
@@ -43,12 +59,24 @@ int icompare(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
 }
 
-bool is_ws(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+void append_lower(std::string_view s, std::string& out) {
+    const std::size_t old = out.size();
+    out.resize(old + s.size());
+    char* w = out.data() + old;
+    for (std::size_t i = 0; i < s.size(); ++i)
+        w[i] = lower(s[i]);
+}
+
+bool is_ws(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // A header value may hold obs-fold continuation lines ("a\n  b"), but no NUL and no bare CR/LF.
 bool valid_header_value(std::string_view v) noexcept {
     for (std::size_t i = 0; i < v.size(); ++i) {
         const char c = v[i];
+        if (static_cast<unsigned char>(c) > '\r')
+            continue;
         if (c == '\0')
             return false;
         if (c == '\r' || c == '\n') {
@@ -65,6 +93,19 @@ bool valid_header_value(std::string_view v) noexcept {
 
 // Trims and squeezes each run of whitespace (folded lines included) to one space.
 void append_canonical_value(std::string_view v, std::string& out) {
+    // Fast path: nothing to trim or squeeze (the usual case).
+    bool simple = v.empty() || (!is_ws(v.front()) && !is_ws(v.back()));
+    for (std::size_t i = 0; simple && i < v.size(); ++i) {
+        const char c = v[i];
+        if (static_cast<unsigned char>(c) > ' ')
+            continue;
+        if (c == '\t' || c == '\r' || c == '\n' || (c == ' ' && v[i + 1] == ' ')) // v.back() is not ws
+            simple = false;
+    }
+    if (simple) {
+        out.append(v);
+        return;
+    }
     std::size_t b = 0, e = v.size();
     while (b < e && is_ws(v[b]))
         ++b;
@@ -115,6 +156,29 @@ struct param {
     std::uint32_t key_off, key_len, val_off, val_len;
 };
 
+// Stable insertion sort by case-insensitive name: a handful of headers, usually nearly sorted.
+void sort_headers(hdr* h, std::size_t n) noexcept {
+    for (std::size_t i = 1; i < n; ++i) {
+        const hdr x = h[i];
+        std::size_t j = i;
+        while (j > 0 && icompare(x.name, h[j - 1].name) < 0) {
+            h[j] = h[j - 1];
+            --j;
+        }
+        h[j] = x;
+    }
+}
+
+// Sets element `i` of `v` (growing it by one when needed) without freeing the strings' storage
+// left from an earlier call.
+void put_nv(std::vector<name_value>& v, std::size_t& i, std::string_view name, std::string_view value) {
+    if (i == v.size())
+        v.emplace_back();
+    v[i].first.assign(name);
+    v[i].second.assign(value);
+    ++i;
+}
+
 // Shared body of canonical_request() and signer::sign(): builds the canonical request and the
 // signed header list, and records what has to be added to the request.
 struct canonicalizer {
@@ -125,6 +189,7 @@ struct canonicalizer {
     std::string& signed_headers;
     std::vector<name_value>* headers_to_add; // header mode additions (null: don't record)
     std::vector<name_value>* query_to_add;   // query mode additions (null: don't record)
+    std::size_t headers_added = 0;           // elements of *headers_to_add in use
 
     std::error_code run() {
         const settings& cfg = p.config;
@@ -139,19 +204,40 @@ struct canonicalizer {
                 return error::invalid_target;
         }
 
-        // Headers: the request's, less excluded ones, plus the signer's additions.
-        std::vector<hdr> headers;
-        headers.reserve(req.headers.size() + 4);
-        bool has_host = false, has_date = false, has_token = false, has_content_sha = false;
+        // Headers: the request's, less excluded ones, plus the signer's additions (at most 3).
+        constexpr std::size_t local_capacity = 32;
+        hdr local[local_capacity];
+        std::vector<hdr> heap;
+        hdr* headers = local;
+        if (req.headers.size() + 3 > local_capacity) {
+            heap.resize(req.headers.size() + 3);
+            headers = heap.data();
+        }
+        std::size_t n = 0;
+        bool has_host = false, has_token = false, has_content_sha = false;
+        std::string_view date_value;
+        bool has_date = false;
         for (const auto& h : req.headers) {
             if (!is_token(h.name))
                 return error::invalid_header_name;
             if (!valid_header_value(h.value))
                 return error::invalid_header_value;
-            has_host |= iequals(h.name, "host");
-            has_date |= iequals(h.name, "x-amz-date");
-            has_token |= iequals(h.name, "x-amz-security-token");
-            has_content_sha |= iequals(h.name, "x-amz-content-sha256");
+            const char first = lower(h.name[0]);
+            if (first == 'h' && iequals(h.name, "host")) {
+                std::string_view v = h.value;
+                while (!v.empty() && is_ws(v.front()))
+                    v.remove_prefix(1);
+                if (v.empty())
+                    return error::missing_host;
+                has_host = true;
+            } else if (first == 'x' && h.name.size() > 6 && lower(h.name[2]) == 'a') {
+                if (iequals(h.name, "x-amz-date")) {
+                    has_date = true;
+                    date_value = h.value;
+                }
+                has_token |= iequals(h.name, "x-amz-security-token");
+                has_content_sha |= iequals(h.name, "x-amz-content-sha256");
+            }
             bool excluded = false;
             for (const auto& x : cfg.excluded_headers)
                 if (iequals(h.name, x)) {
@@ -159,46 +245,59 @@ struct canonicalizer {
                     break;
                 }
             if (!excluded)
-                headers.push_back({h.name, h.value});
+                headers[n++] = {h.name, h.value};
         }
         if (!has_host)
             return error::missing_host;
+        if (has_date) {
+            // A request that already carries X-Amz-Date (the classic suite) must agree with the
+            // signing time, or the signature could never verify.
+            while (!date_value.empty() && is_ws(date_value.front()))
+                date_value.remove_prefix(1);
+            while (!date_value.empty() && is_ws(date_value.back()))
+                date_value.remove_suffix(1);
+            if (date_value != p.time.amz_date())
+                return error::invalid_time;
+        }
 
         const bool sign_token =
             p.creds.has_session_token() && cfg.token_mode == session_token_mode::sign && !has_token;
         if (!query_mode) {
             if (!has_date) {
-                headers.push_back({"x-amz-date", p.time.amz_date()});
+                headers[n++] = {"x-amz-date", p.time.amz_date()};
                 if (headers_to_add)
-                    headers_to_add->emplace_back("X-Amz-Date", std::string(p.time.amz_date()));
+                    put_nv(*headers_to_add, headers_added, "X-Amz-Date", p.time.amz_date());
             }
             if (sign_token) {
-                headers.push_back({"x-amz-security-token", p.creds.session_token});
+                headers[n++] = {"x-amz-security-token", p.creds.session_token};
                 if (headers_to_add)
-                    headers_to_add->emplace_back("X-Amz-Security-Token", p.creds.session_token);
+                    put_nv(*headers_to_add, headers_added, "X-Amz-Security-Token", p.creds.session_token);
             }
         }
         if (!has_content_sha &&
             (query_mode ? cfg.content_sha256_header_in_presigned : cfg.content_sha256_header)) {
-            headers.push_back({"x-amz-content-sha256", p.payload_hash});
+            headers[n++] = {"x-amz-content-sha256", p.payload_hash};
             if (headers_to_add)
-                headers_to_add->emplace_back("x-amz-content-sha256", std::string(p.payload_hash));
+                put_nv(*headers_to_add, headers_added, "x-amz-content-sha256", p.payload_hash);
         }
-        std::stable_sort(headers.begin(), headers.end(),
-                         [](const hdr& a, const hdr& b) { return icompare(a.name, b.name) < 0; });
+        if (n <= local_capacity)
+            sort_headers(headers, n);
+        else
+            std::stable_sort(headers, headers + n,
+                             [](const hdr& a, const hdr& b) { return icompare(a.name, b.name) < 0; });
 
         signed_headers.clear();
-        for (std::size_t i = 0; i < headers.size(); ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             if (i > 0 && iequals(headers[i].name, headers[i - 1].name))
                 continue;
             if (!signed_headers.empty())
                 signed_headers.push_back(';');
-            for (char c : headers[i].name)
-                signed_headers.push_back(lower(c));
+            append_lower(headers[i].name, signed_headers);
         }
 
         // Method and canonical URI.
         out.clear();
+        out.reserve(256 + req.target.size() * 3 + signed_headers.size() * 2);
         out.append(req.method);
         out.push_back('\n');
         std::string_view target = req.target;
@@ -206,22 +305,55 @@ struct canonicalizer {
             target = target.substr(0, hash);
         const auto qpos = target.find('?');
         const std::string_view path = target.substr(0, qpos);
-        const std::string_view query = qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
+        const std::string_view query =
+            qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
         const bool keep_escapes = cfg.path_encoding == uri_encoding::single_encode;
-        if (cfg.normalize_path)
-            uri_encode(normalize_path(path), true, keep_escapes, out);
-        else
+        if (cfg.normalize_path) {
+            if (path == "/")
+                out.push_back('/');
+            else
+                uri_encode(normalize_path(path), true, keep_escapes, out);
+        } else {
             uri_encode(path.empty() ? std::string_view("/") : path, true, keep_escapes, out);
+        }
         out.push_back('\n');
 
-        // Canonical query: each key and value decoded, then encoded; sorted by key, then value.
-        std::string qbuf;
+        if (!query.empty() || query_mode)
+            append_canonical_query(query, query_mode, signed_headers);
+        out.push_back('\n');
+
+        // Canonical headers: duplicates joined with ',' in request order.
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool continues = i > 0 && iequals(headers[i].name, headers[i - 1].name);
+            if (continues) {
+                out.push_back(',');
+            } else {
+                if (i > 0)
+                    out.push_back('\n');
+                append_lower(headers[i].name, out);
+                out.push_back(':');
+            }
+            append_canonical_value(headers[i].value, out);
+        }
+        if (n > 0)
+            out.push_back('\n');
+        out.push_back('\n');
+        out.append(signed_headers);
+        out.push_back('\n');
+        out.append(p.payload_hash);
+        return {};
+    }
+
+    // Canonical query: each key and value decoded, then encoded; sorted by key, then value. In
+    // query mode the X-Amz-* authentication parameters join in.
+    void append_canonical_query(std::string_view query, bool query_mode, std::string_view signed_list) {
+        std::string qbuf, tmp;
         std::vector<param> params;
         auto add_param = [&](std::string_view k, std::string_view v, bool decode) {
             param pr;
             pr.key_off = static_cast<std::uint32_t>(qbuf.size());
-            std::string tmp;
             if (decode) {
+                tmp.clear();
                 uri_decode(k, tmp);
                 uri_encode(tmp, false, false, qbuf);
             } else {
@@ -247,22 +379,26 @@ struct canonicalizer {
             std::string_view kv = query.substr(pos, amp - pos);
             if (!kv.empty()) {
                 const auto eq = kv.find('=');
-                add_param(kv.substr(0, eq), eq == std::string_view::npos ? std::string_view{} : kv.substr(eq + 1),
-                          true);
+                add_param(kv.substr(0, eq),
+                          eq == std::string_view::npos ? std::string_view{} : kv.substr(eq + 1), true);
             }
             pos = amp + 1;
         }
         if (query_mode) {
+            const settings& cfg = p.config;
             std::string credential(p.creds.access_key_id);
             credential.push_back('/');
             credential.append(scope);
-            const std::string expires = std::to_string(cfg.expires_seconds);
+            char expires[16];
+            const auto [end, ec] = std::to_chars(expires, expires + sizeof expires, cfg.expires_seconds);
+            (void)ec;
             const std::size_t first_added = params.size();
             add_param("X-Amz-Algorithm", algorithm, false);
             add_param("X-Amz-Credential", credential, false);
             add_param("X-Amz-Date", p.time.amz_date(), false);
-            add_param("X-Amz-Expires", expires, false);
-            add_param("X-Amz-SignedHeaders", signed_headers, false);
+            add_param("X-Amz-Expires", std::string_view(expires, static_cast<std::size_t>(end - expires)),
+                      false);
+            add_param("X-Amz-SignedHeaders", signed_list, false);
             if (p.creds.has_session_token() && cfg.token_mode == session_token_mode::sign)
                 add_param("X-Amz-Security-Token", p.creds.session_token, false);
             if (query_to_add)
@@ -271,7 +407,8 @@ struct canonicalizer {
                                                qbuf.substr(params[i].val_off, params[i].val_len));
         }
         std::sort(params.begin(), params.end(), [&](const param& a, const param& b) {
-            const std::string_view ak(qbuf.data() + a.key_off, a.key_len), bk(qbuf.data() + b.key_off, b.key_len);
+            const std::string_view ak(qbuf.data() + a.key_off, a.key_len),
+                bk(qbuf.data() + b.key_off, b.key_len);
             if (ak != bk)
                 return ak < bk;
             return std::string_view(qbuf.data() + a.val_off, a.val_len) <
@@ -284,29 +421,6 @@ struct canonicalizer {
             out.push_back('=');
             out.append(qbuf, params[i].val_off, params[i].val_len);
         }
-        out.push_back('\n');
-
-        // Canonical headers: duplicates joined with ',' in request order.
-        for (std::size_t i = 0; i < headers.size(); ++i) {
-            const bool continues = i > 0 && iequals(headers[i].name, headers[i - 1].name);
-            if (continues) {
-                out.push_back(',');
-            } else {
-                if (i > 0)
-                    out.push_back('\n');
-                for (char c : headers[i].name)
-                    out.push_back(lower(c));
-                out.push_back(':');
-            }
-            append_canonical_value(headers[i].value, out);
-        }
-        if (!headers.empty())
-            out.push_back('\n');
-        out.push_back('\n');
-        out.append(signed_headers);
-        out.push_back('\n');
-        out.append(p.payload_hash);
-        return {};
     }
 };
 
@@ -319,7 +433,8 @@ bool is_valid(std::string_view hash) noexcept {
         return true;
     if (hash.size() != 64)
         return false;
-    return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return std::all_of(hash.begin(), hash.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 } // namespace payload
 
@@ -334,9 +449,9 @@ std::error_code validate(const signing_params& p) noexcept {
     if (!valid_key_text(p.creds.access_key_id) || !valid_key_text(p.creds.secret_access_key) ||
         p.creds.access_key_id.find('/') != std::string::npos)
         return error::invalid_credentials;
-    if (!valid_scope_part(p.region) ||
-        !std::all_of(p.region.begin(), p.region.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
+    if (!valid_scope_part(p.region) || !std::all_of(p.region.begin(), p.region.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        }))
         return error::invalid_region;
     if (!valid_scope_part(p.service))
         return error::invalid_service;
@@ -403,10 +518,11 @@ std::string signature(const digest& signing_key, std::string_view sts) {
     return to_hex_string(hmac_key(signing_key).mac(sts));
 }
 
-std::string authorization(std::string_view access_key_id, std::string_view scope, std::string_view signed_headers,
-                          std::string_view sig) {
+std::string authorization(std::string_view access_key_id, std::string_view scope,
+                          std::string_view signed_headers, std::string_view sig) {
     std::string s;
-    s.reserve(algorithm.size() + access_key_id.size() + scope.size() + signed_headers.size() + sig.size() + 40);
+    s.reserve(algorithm.size() + access_key_id.size() + scope.size() + signed_headers.size() + sig.size() +
+              40);
     s.append(algorithm)
         .append(" Credential=")
         .append(access_key_id)
@@ -419,8 +535,8 @@ std::string authorization(std::string_view access_key_id, std::string_view scope
     return s;
 }
 
-const hmac_key& signing_key_cache::get(std::string_view secret, std::string_view date, std::string_view region,
-                                       std::string_view service) {
+const hmac_key& signing_key_cache::get(std::string_view secret, std::string_view date,
+                                       std::string_view region, std::string_view service) {
     for (auto& e : entries_)
         if (e.used && e.date == date && e.region == region && e.service == service && e.secret == secret) {
             ++hits_;
@@ -465,10 +581,20 @@ std::string signing_result::presigned_target(std::string_view original) const {
 namespace {
 
 std::error_code sign_with_key(const request_view& req, const signing_params& p, signing_result& out,
-                              const hmac_key* cached, signing_key_cache* cache) {
-    out.clear();
-    if (auto ec = validate(p))
+                              signing_key_cache* cache) {
+    // The strings of out.headers_to_add are reused (assigned, not reallocated) from call to call.
+    out.canonical_request.clear();
+    out.string_to_sign.clear();
+    out.signed_headers.clear();
+    out.signature.clear();
+    out.authorization.clear();
+    out.query_to_add.clear();
+    auto fail = [&](std::error_code ec) {
+        out.clear();
         return ec;
+    };
+    if (auto ec = validate(p))
+        return fail(ec);
     char scope_buf[256];
     std::string scope_str;
     std::string_view scope;
@@ -491,23 +617,28 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
         scope = scope_str;
     }
     const bool query_mode = p.config.location == signature_location::query_params;
-    if (auto ec = canonicalizer{req, p, scope, out.canonical_request, out.signed_headers,
-                                query_mode ? nullptr : &out.headers_to_add, query_mode ? &out.query_to_add : nullptr}
-                      .run())
-        return ec;
+    canonicalizer canon{req,
+                        p,
+                        scope,
+                        out.canonical_request,
+                        out.signed_headers,
+                        query_mode ? nullptr : &out.headers_to_add,
+                        query_mode ? &out.query_to_add : nullptr};
+    if (auto ec = canon.run())
+        return fail(ec);
     append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope);
-    const hmac_key* key = cached;
     hmac_key local;
-    if (cache) {
+    const hmac_key* key = &local;
+    if (cache)
         key = &cache->get(p.creds.secret_access_key, p.time.date(), p.region, p.service);
-    } else if (!key) {
+    else
         local = hmac_key(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
-        key = &local;
-    }
     out.signature.resize(64);
     to_hex(key->mac(out.string_to_sign), out.signature.data());
-    const bool token_after = p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
+    const bool token_after =
+        p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
     if (query_mode) {
+        out.headers_to_add.clear();
         if (token_after) {
             std::string v;
             uri_encode(p.creds.session_token, false, false, v);
@@ -515,15 +646,28 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
         }
         out.query_to_add.emplace_back("X-Amz-Signature", out.signature);
     } else {
-        out.authorization = authorization(p.creds.access_key_id, scope, out.signed_headers, out.signature);
+        std::string& a = out.authorization;
+        a.reserve(algorithm.size() + p.creds.access_key_id.size() + scope.size() + out.signed_headers.size() +
+                  104);
+        a.append(algorithm)
+            .append(" Credential=")
+            .append(p.creds.access_key_id)
+            .append("/")
+            .append(scope)
+            .append(", SignedHeaders=")
+            .append(out.signed_headers)
+            .append(", Signature=")
+            .append(out.signature);
+        std::size_t& n = canon.headers_added;
         if (token_after) {
             bool present = false;
             for (const auto& h : req.headers)
                 present |= iequals(h.name, "x-amz-security-token");
             if (!present)
-                out.headers_to_add.emplace_back("X-Amz-Security-Token", p.creds.session_token);
+                put_nv(out.headers_to_add, n, "X-Amz-Security-Token", p.creds.session_token);
         }
-        out.headers_to_add.emplace_back("Authorization", out.authorization);
+        put_nv(out.headers_to_add, n, "Authorization", out.authorization);
+        out.headers_to_add.resize(n);
     }
     return {};
 }
@@ -531,11 +675,11 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
 } // namespace
 
 std::error_code signer::sign(const request_view& req, const signing_params& p, signing_result& out) {
-    return sign_with_key(req, p, out, nullptr, &cache_);
+    return sign_with_key(req, p, out, &cache_);
 }
 
 std::error_code sign(const request_view& req, const signing_params& p, signing_result& out) {
-    return sign_with_key(req, p, out, nullptr, nullptr);
+    return sign_with_key(req, p, out, nullptr);
 }
 
 } // namespace aws_sigv4

@@ -50,7 +50,8 @@ constexpr std::int64_t max_unix = 253402300799; // 9999-12-31T23:59:59Z
 
 } // namespace
 
-signing_time::signing_time() noexcept : amz_{'1', '9', '7', '0', '0', '1', '0', '1', 'T', '0', '0', '0', '0', '0', '0', 'Z'} {}
+signing_time::signing_time() noexcept
+    : amz_{'1', '9', '7', '0', '0', '1', '0', '1', 'T', '0', '0', '0', '0', '0', '0', 'Z'} {}
 
 signing_time signing_time::from_unix(std::int64_t seconds, std::error_code& ec) noexcept {
     signing_time t;
