@@ -5,6 +5,8 @@
 //                         SHA-256 + canonical request + string to sign + signature + Authorization,
 //                         with the signing key cached (aws_sigv4::signer), settings::json_service()
 //   sign_athena_post_prehashed  the same with the body hash computed once outside the loop
+//   hash_floor            ns of the hashing alone that signing this request needs (body, canonical
+//                         request, HMAC of the string to sign): the lower bound for sign_athena_post
 //   derive_signing_key    ns per signing-key derivation (four HMAC-SHA256)
 //   chunked_64MiB         MB/s (10^6 bytes/s of payload) of aws-chunked framing + chunk signatures,
 //                         64 MiB in memory, 64 KiB chunks, through chunk_signer::add_chunk
@@ -153,6 +155,32 @@ int main(int argc, char** argv) {
             }
         });
         print("sign_athena_post_prehashed", f, "ns", runs, n);
+    }
+    // 1c. The floor: only the hashing any SigV4 signer must do for this request (body SHA-256,
+    // canonical request SHA-256, HMAC of the string to sign with a ready key), through OpenSSL.
+    if (wanted("hash_floor")) {
+        signer s;
+        signing_result res;
+        const std::string hash = sha256_hex(athena_body);
+        const signing_params p{.creds = creds,
+                               .region = "us-east-1",
+                               .service = "athena",
+                               .time = t,
+                               .payload_hash = hash,
+                               .config = cfg};
+        if (s.sign(req, p, res))
+            return 1;
+        const hmac_key key(derive_signing_key(creds.secret_access_key, t.date(), "us-east-1", "athena"));
+        const std::size_t n = quick ? 20000 : 200000;
+        const auto f = measure_ns(runs, n, [&](std::size_t iters) {
+            for (std::size_t i = 0; i < iters; ++i) {
+                sink = sink + sha256_of(athena_body)[0] + sha256_of(res.canonical_request)[0] +
+                       key.mac(res.string_to_sign)[0];
+            }
+        });
+        print("hash_floor", f, "ns", runs, n);
+        std::printf("# canonical request %zu bytes, string to sign %zu bytes\n", res.canonical_request.size(),
+                    res.string_to_sign.size());
     }
     // 2. Signing-key derivation.
     if (wanted("derive_signing_key")) {
