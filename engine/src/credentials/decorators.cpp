@@ -8,8 +8,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-class cached_provider final : public detail::provider_base,
-                              public std::enable_shared_from_this<cached_provider> {
+class cached_provider final : public detail::provider_base {
 public:
     cached_provider(provider_ptr inner, environment env, cache_options options)
         : inner_(std::move(inner)), env_(std::move(env)), options_(options) {}
@@ -25,7 +24,7 @@ protected:
         if (!p) {
             // co_spawn may run the refresh inline up to its first suspension (and even to the end).
             p = pending_ = std::make_shared<refresh_state>(ex);
-            asio::co_spawn(ex, refresh(shared_from_this(), p), asio::detached);
+            asio::co_spawn(ex, refresh(std::static_pointer_cast<cached_provider>(shared_from_this()), p), asio::detached);
         }
         while (!p->done) {
             auto [ec] = co_await p->wakeup.async_wait(detail::nothrow_awaitable);

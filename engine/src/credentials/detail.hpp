@@ -12,6 +12,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -50,22 +51,28 @@ asio::awaitable<std::optional<T>> with_timeout(asio::awaitable<T> op, std::chron
     co_return std::nullopt;
 }
 
-/// Shared base: turns an exception thrown by Asio on a cancelled coroutine (throw_if_cancelled)
-/// into an operation_aborted result, so callers only ever see results.
-class provider_base : public credentials_provider {
+/// Shared base of the providers (all are created by make_shared):
+///  - the operation owns a reference to the provider, so `make_x(...)->get_credentials()` is safe
+///    even when the caller drops its pointer before the awaitable runs;
+///  - an exception thrown by Asio in a cancelled coroutine (throw_if_cancelled) becomes an
+///    operation_aborted result, so callers only ever see results.
+class provider_base : public credentials_provider, public std::enable_shared_from_this<provider_base> {
 public:
-    asio::awaitable<credentials_result> get_credentials() final {
-        std::error_code ec;
-        try {
-            co_return co_await run();
-        } catch (const boost::system::system_error& e) {
-            ec = e.code();
-        }
-        co_return credentials_result::failure(ec, std::string(name()) + ": " + ec.message());
-    }
+    asio::awaitable<credentials_result> get_credentials() final { return guarded(shared_from_this()); }
 
 protected:
     virtual asio::awaitable<credentials_result> run() = 0;
+
+private:
+    static asio::awaitable<credentials_result> guarded(std::shared_ptr<provider_base> self) {
+        std::error_code ec;
+        try {
+            co_return co_await self->run();
+        } catch (const boost::system::system_error& e) {
+            ec = e.code();
+        }
+        co_return credentials_result::failure(ec, std::string(self->name()) + ": " + ec.message());
+    }
 };
 
 /// "connection refused", "timed out after 1000 ms", ... for messages.

@@ -238,8 +238,8 @@ protected:
         role_config role;
         role.role_arn = *arn;
         role.session_name = env_.get("AWS_ROLE_SESSION_NAME").value_or("");
-        web_identity_provider p(*file, role, env_, http_, sts_);
-        co_return co_await p.assume(*file, role);
+        auto p = std::make_shared<web_identity_provider>(*file, role, env_, http_, sts_);
+        co_return co_await p->assume(*file, role);
     }
 
 private:
