@@ -32,8 +32,9 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
+
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -50,7 +51,9 @@ std::string env_or(const char* name, std::string fallback) {
     return v && *v ? std::string(v) : fallback;
 }
 
-std::string python_path() { return env_or("BB_BOTOCORE_PYTHON", "/usr/bin/python3"); }
+std::string python_path() {
+    return env_or("BB_BOTOCORE_PYTHON", "/usr/bin/python3");
+}
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: splitmix64 to seed, xoshiro256** to draw, and our own bounded draws (the
@@ -99,18 +102,26 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 
-constexpr std::string_view unreserved_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+constexpr std::string_view unreserved_chars =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 constexpr std::string_view hex_upper = "0123456789ABCDEF";
 constexpr std::string_view hex_lower = "0123456789abcdef";
 
 // Non-ASCII text that is not whitespace for Python's str.split() (botocore: U+0085, U+00A0, U+1680,
 // U+2000..U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 are whitespace to Python, not to HTTP).
-constexpr std::array<std::string_view, 10> unicode_pieces = {
-    "\xc3\xa9", "\xc3\xbc", "\xc3\x9f", "\xc5\x99", "\xce\xa9", "\xe4\xb8\xad\xe6\x96\x87",
-    "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80", "\xd0\x96", "\xe2\x82\xac"};
+constexpr std::array<std::string_view, 10> unicode_pieces = {"\xc3\xa9",
+                                                             "\xc3\xbc",
+                                                             "\xc3\x9f",
+                                                             "\xc5\x99",
+                                                             "\xce\xa9",
+                                                             "\xe4\xb8\xad\xe6\x96\x87",
+                                                             "\xe6\x97\xa5\xe6\x9c\xac",
+                                                             "\xf0\x9f\x98\x80",
+                                                             "\xd0\x96",
+                                                             "\xe2\x82\xac"};
 
-constexpr std::array<std::string_view, 12> words = {"a",     "b",      "key", "value", "Object", "photos",
-                                                    "2024",  "x-y_z~", "A.B", "UPPER", "mixedCase", "~t"};
+constexpr std::array<std::string_view, 12> words = {"a",    "b",      "key", "value", "Object",    "photos",
+                                                    "2024", "x-y_z~", "A.B", "UPPER", "mixedCase", "~t"};
 
 std::string random_word(rng& r) {
     if (r.chance(50))
@@ -129,7 +140,9 @@ void append_escape(rng& r, unsigned char c, std::string& out, bool allow_lower) 
     out.push_back(hex[c & 0xf]);
 }
 
-bool is_unreserved(unsigned char c) { return unreserved_chars.find(static_cast<char>(c)) != std::string_view::npos; }
+bool is_unreserved(unsigned char c) {
+    return unreserved_chars.find(static_cast<char>(c)) != std::string_view::npos;
+}
 
 bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -521,9 +534,17 @@ std::string random_header_name(rng& r) {
     // botocore: these names have behaviour of their own (Date replaces X-Amz-Date; Authorization,
     // X-Amz-Security-Token and X-Amz-Content-SHA256 are rewritten; botocore signs Transfer-Encoding,
     // which our preset excludes). They are generated deliberately below, where both agree.
-    static const std::set<std::string> reserved = {"date", "authorization", "x-amz-date", "x-amz-security-token",
-                                                   "x-amz-content-sha256", "transfer-encoding", "host",
-                                                   "expect", "user-agent", "x-amzn-trace-id", "content-md5"};
+    static const std::set<std::string> reserved = {"date",
+                                                   "authorization",
+                                                   "x-amz-date",
+                                                   "x-amz-security-token",
+                                                   "x-amz-content-sha256",
+                                                   "transfer-encoding",
+                                                   "host",
+                                                   "expect",
+                                                   "user-agent",
+                                                   "x-amzn-trace-id",
+                                                   "content-md5"};
     for (;;) {
         std::string n = r.chance(50) ? "x-" : "";
         const std::size_t len = r.between(1, 12);
@@ -552,8 +573,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
     std::error_code ec;
     const auto t = signing_time::from_unix(static_cast<std::int64_t>(r.between(946684800, 4102444799)), ec);
     c.time = std::string(t.amz_date());
-    static constexpr std::array<std::string_view, 6> regions = {"us-east-1",  "eu-west-3",     "ap-southeast-2",
-                                                                "cn-north-1", "us-gov-west-1", "il-central-1"};
+    static constexpr std::array<std::string_view, 6> regions = {
+        "us-east-1", "eu-west-3", "ap-southeast-2", "cn-north-1", "us-gov-west-1", "il-central-1"};
     if (r.chance(80)) {
         c.region = std::string(r.pick(regions));
     } else {
@@ -561,8 +582,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
         for (std::size_t i = r.between(1, 20); i > 0; --i)
             c.region.push_back(rc[r.below(rc.size())]);
     }
-    static constexpr std::array<std::string_view, 7> services = {"athena", "glue",    "sts",    "execute-api",
-                                                                 "service", "lambda", "s3-object-lambda"};
+    static constexpr std::array<std::string_view, 7> services = {
+        "athena", "glue", "sts", "execute-api", "service", "lambda", "s3-object-lambda"};
     c.service = s3 ? "s3" : std::string(r.pick(services));
     c.access_key = "AKIA";
     for (int i = 0; i < 16; ++i)
@@ -571,7 +592,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
         c.secret_key.push_back(static_cast<char>(r.between(0x21, 0x7e)));
     if (r.chance(30)) {
         std::string tok;
-        static constexpr std::string_view b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+        static constexpr std::string_view b64 =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
         for (std::size_t i = r.between(1, 400); i > 0; --i)
             tok.push_back(r.chance(2) ? ' ' : b64[r.below(b64.size())]);
         c.token = tok;
@@ -580,7 +602,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
 
     // Method.
     static constexpr std::array<std::string_view, 12> methods = {
-        "GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS", "GET", "POST", "PROPFIND", "M-SEARCH", "X!#$%&'*+.^_`|~1"};
+        "GET",     "PUT", "POST", "DELETE",   "HEAD",     "PATCH",
+        "OPTIONS", "GET", "POST", "PROPFIND", "M-SEARCH", "X!#$%&'*+.^_`|~1"};
     // botocore: upper-cases the method (method.upper()); HTTP methods are case-sensitive and ours is
     // signed as sent, so methods are generated upper case.
     c.method = std::string(r.pick(methods));
@@ -588,9 +611,10 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
         c.tags.insert("custom-method");
 
     // Endpoint and target.
-    static constexpr std::array<std::string_view, 6> hosts = {"example.amazonaws.com", "athena.us-east-1.amazonaws.com",
-                                                              "bucket.s3.amazonaws.com", "s3.eu-west-3.amazonaws.com",
-                                                              "localhost:9000",        "127.0.0.1:8080"};
+    static constexpr std::array<std::string_view, 6> hosts = {
+        "example.amazonaws.com",   "athena.us-east-1.amazonaws.com",
+        "bucket.s3.amazonaws.com", "s3.eu-west-3.amazonaws.com",
+        "localhost:9000",          "127.0.0.1:8080"};
     c.host = std::string(r.pick(hosts));
     c.scheme = r.chance(75) ? "https" : "http";
     c.target = s3 ? wire_path_s3(r, c) : wire_path_double(r, c);
@@ -619,7 +643,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
     const std::string body_hash = sha256_hex(c.body);
 
     // Headers: Host first, then a random mix.
-    c.headers.emplace_back(random_case(r, "host"), (r.chance(20) ? "  " : "") + c.host + (r.chance(20) ? " " : ""));
+    c.headers.emplace_back(random_case(r, "host"),
+                           (r.chance(20) ? "  " : "") + c.host + (r.chance(20) ? " " : ""));
     const std::size_t extra = r.between(0, 8);
     for (std::size_t i = 0; i < extra; ++i) {
         switch (r.below(10)) {
@@ -636,7 +661,8 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
             c.headers.emplace_back(random_case(r, "x-amz-target"), "AmazonAthena.StartQueryExecution");
             break;
         case 2: { // excluded by both
-            static constexpr std::array<std::string_view, 3> excluded = {"user-agent", "expect", "x-amzn-trace-id"};
+            static constexpr std::array<std::string_view, 3> excluded = {"user-agent", "expect",
+                                                                         "x-amzn-trace-id"};
             c.headers.emplace_back(random_case(r, r.pick(excluded)), random_header_value(r, c));
             c.tags.insert("excluded-header");
             break;
@@ -707,17 +733,16 @@ gen_case generate(std::uint64_t seed, std::size_t id) {
             c.tags.insert("content-sha256-present");
         }
     } else {
-        c.expires = static_cast<std::uint32_t>(r.chance(30) ? r.pick(std::array<std::size_t, 3>{1, 3600, 604800})
-                                                            : r.between(1, 604800));
+        c.expires = static_cast<std::uint32_t>(
+            r.chance(30) ? r.pick(std::array<std::size_t, 3>{1, 3600, 604800}) : r.between(1, 604800));
         c.config = s3 ? settings::s3_presigned(c.expires) : settings::json_service();
         c.config.location = signature_location::query_params;
         c.config.expires_seconds = c.expires;
         // S3SigV4QueryAuth signs UNSIGNED-PAYLOAD; SigV4QueryAuth the (empty) body's hash.
         c.payload_hash = s3 ? std::string(payload::unsigned_payload) : body_hash;
     }
-    if (std::any_of(c.headers.begin(), c.headers.end(), [](auto& h) {
-            return h.second.find('\n') != std::string::npos;
-        }))
+    if (std::any_of(c.headers.begin(), c.headers.end(),
+                    [](auto& h) { return h.second.find('\n') != std::string::npos; }))
         c.tags.insert("header-multi-line");
     return c;
 }
@@ -921,18 +946,21 @@ std::string read_file(const fs::path& p) {
     return os.str();
 }
 
-std::string shell_quote(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string shell_quote(const fs::path& p) {
+    return "'" + p.string() + "'";
+}
 
 /// Checks that the interpreter runs and imports botocore; returns its version or a reason in `why`.
 std::optional<std::string> botocore_version(std::string& why) {
     const fs::path py = python_path();
     if (!fs::exists(py)) {
-        why = py.string() + " does not exist; install Debian's python3 and python3-botocore (scripts/setup.sh)";
+        why =
+            py.string() + " does not exist; install Debian's python3 and python3-botocore (scripts/setup.sh)";
         return std::nullopt;
     }
     const fs::path tmp = fs::temp_directory_path() / ("bb-sigv4-diff-version-" + std::to_string(::getpid()));
-    const int rc = run_command(shell_quote(py) + " " + shell_quote(fs::path(script_path)) + " --version >" + shell_quote(tmp) +
-                               " 2>&1");
+    const int rc = run_command(shell_quote(py) + " " + shell_quote(fs::path(script_path)) + " --version >" +
+                               shell_quote(tmp) + " 2>&1");
     std::string text = read_file(tmp);
     fs::remove(tmp);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
@@ -950,7 +978,8 @@ std::uint64_t pick_seed() {
     if (s.empty())
         return default_seed;
     if (s == "random")
-        return static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000000000ULL;
+        return static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) %
+               1000000000000ULL;
     return std::stoull(s);
 }
 
@@ -1022,8 +1051,9 @@ BOOST_AUTO_TEST_CASE(random_requests_match_botocore) {
             in << to_json_line(cases.back()) << '\n';
         }
     }
-    const int rc = run_command(shell_quote(python_path()) + " " + shell_quote(fs::path(script_path)) + " " +
-                               shell_quote(files.in) + " " + shell_quote(files.out) + " 2>" + shell_quote(files.err));
+    const int rc =
+        run_command(shell_quote(python_path()) + " " + shell_quote(fs::path(script_path)) + " " +
+                    shell_quote(files.in) + " " + shell_quote(files.out) + " 2>" + shell_quote(files.err));
     BOOST_TEST_REQUIRE(rc == 0, "botocore_sign.py failed (exit " << rc << "): " << read_file(files.err));
 
     std::map<std::size_t, json::object> theirs;
@@ -1036,7 +1066,8 @@ BOOST_AUTO_TEST_CASE(random_requests_match_botocore) {
             theirs[static_cast<std::size_t>(o.at("id").to_number<std::uint64_t>())] = std::move(o);
         }
     }
-    BOOST_TEST_REQUIRE(theirs.size() == cases.size(), "botocore answered " << theirs.size() << " of " << cases.size());
+    BOOST_TEST_REQUIRE(theirs.size() == cases.size(),
+                       "botocore answered " << theirs.size() << " of " << cases.size());
 
     signer cached;
     std::size_t failures = 0, signatures_equal = 0;
@@ -1065,8 +1096,9 @@ BOOST_AUTO_TEST_CASE(random_requests_match_botocore) {
             ++tag_failures[t];
         if (++failures <= 10) {
             std::ostringstream os;
-            os << "request " << c.id << " (" << c.signer << "/" << c.mode << ", replay with BB_DIFF_SEED=" << seed
-               << " BB_DIFF_ONLY=" << c.id << "):\n  " << to_json_line(c);
+            os << "request " << c.id << " (" << c.signer << "/" << c.mode
+               << ", replay with BB_DIFF_SEED=" << seed << " BB_DIFF_ONLY=" << c.id << "):\n  "
+               << to_json_line(c);
             for (const auto& d : diffs)
                 os << "\n  " << d;
             if (!ours.ec)
@@ -1079,23 +1111,53 @@ BOOST_AUTO_TEST_CASE(random_requests_match_botocore) {
     for (const auto& [t, n] : tag_counts)
         summary << " " << t << "=" << n << "/" << tag_failures[t];
     BOOST_TEST_MESSAGE(summary.str());
-    BOOST_TEST(failures == 0u, failures << " of " << cases.size() << " requests differ from botocore (seed " << seed
-                                        << "); files kept in " << files.dir.string());
+    BOOST_TEST(failures == 0u, failures << " of " << cases.size() << " requests differ from botocore (seed "
+                                        << seed << "); files kept in " << files.dir.string());
     BOOST_TEST(comparator_checked);
 
     // The generator must really cover every dimension (a full run only; a replay may be one request).
     if (env_or("BB_DIFF_ONLY", "").empty() && cases.size() >= 5000) {
-        for (const char* tag :
-             {"sigv4-header", "sigv4-query", "s3-header", "s3-query", "session-token", "custom-method",
-              "path-dot-segment", "path-empty-segment", "path-raw-reserved", "path-percent-escaped",
-              "path-unicode-raw", "path-unicode-encoded", "path-odd-percent", "path-reserved-encoded",
-              "query-repeated-key", "query-empty-value", "query-no-equals", "query-reserved", "query-unicode",
-              "query-plus", "query-control", "query-via-params", "query-needless-escape", "query-raw-reserved",
-              "query-stray-percent", "query-raw-utf8", "header-multi-line", "header-space-run",
-              "header-leading-space", "header-trailing-space", "header-empty-value", "header-unicode",
-              "duplicate-header", "excluded-header", "binary-body", "unsigned-payload", "x-amz-date-present",
-              "token-header-present", "content-sha256-present"})
-            BOOST_TEST(tag_counts[tag] >= 10u, "generator covered '" << tag << "' only " << tag_counts[tag] << " times");
+        for (const char* tag : {"sigv4-header",
+                                "sigv4-query",
+                                "s3-header",
+                                "s3-query",
+                                "session-token",
+                                "custom-method",
+                                "path-dot-segment",
+                                "path-empty-segment",
+                                "path-raw-reserved",
+                                "path-percent-escaped",
+                                "path-unicode-raw",
+                                "path-unicode-encoded",
+                                "path-odd-percent",
+                                "path-reserved-encoded",
+                                "query-repeated-key",
+                                "query-empty-value",
+                                "query-no-equals",
+                                "query-reserved",
+                                "query-unicode",
+                                "query-plus",
+                                "query-control",
+                                "query-via-params",
+                                "query-needless-escape",
+                                "query-raw-reserved",
+                                "query-stray-percent",
+                                "query-raw-utf8",
+                                "header-multi-line",
+                                "header-space-run",
+                                "header-leading-space",
+                                "header-trailing-space",
+                                "header-empty-value",
+                                "header-unicode",
+                                "duplicate-header",
+                                "excluded-header",
+                                "binary-body",
+                                "unsigned-payload",
+                                "x-amz-date-present",
+                                "token-header-present",
+                                "content-sha256-present"})
+            BOOST_TEST(tag_counts[tag] >= 10u,
+                       "generator covered '" << tag << "' only " << tag_counts[tag] << " times");
     }
 
     if (failures == 0 && env_or("BB_DIFF_KEEP", "").empty())

@@ -12,8 +12,8 @@
 //                         64 MiB in memory, 64 KiB chunks, through chunk_signer::add_chunk
 // Each figure is measured `runs` times (default 9) after a warm-up; the median and the best run are
 // printed. Time is this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), not wall time: the machine is
-// shared, and time spent descheduled is not the signer's. Options: --quick (fewer iterations, for a smoke run), --runs N, --only <name prefix>
-// (run only the figures whose name starts with it, e.g. for a profiler).
+// shared, and time spent descheduled is not the signer's. Options: --quick (fewer iterations, for a smoke
+// run), --runs N, --only <name prefix> (run only the figures whose name starts with it, e.g. for a profiler).
 // See tests/perf/sigv4/run.sh and docs/PERFORMANCE.md.
 #include <aws_sigv4/aws_sigv4.hpp>
 
@@ -24,8 +24,9 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <time.h>
 #include <vector>
+
+#include <time.h>
 
 using namespace aws_sigv4;
 
@@ -59,14 +60,15 @@ figure measure_ns(int runs, std::size_t iterations, F&& body) {
 }
 
 void print(const char* name, figure f, const char* unit, int runs, std::size_t iterations) {
-    std::printf("%s median=%.1f best=%.1f unit=%s runs=%d iterations=%zu\n", name, f.median, f.best, unit, runs,
-                iterations);
+    std::printf("%s median=%.1f best=%.1f unit=%s runs=%d iterations=%zu\n", name, f.median, f.best, unit,
+                runs, iterations);
     std::fflush(stdout);
 }
 
 // The request of tests/perf/sigv4/botocore_timing.py, byte for byte.
 constexpr std::string_view athena_body =
-    R"({"QueryString":"SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty FROM lineitem GROUP BY 1, 2",)"
+    R"({"QueryString":"SELECT l_returnflag, l_linestatus, sum(l_quantity) AS sum_qty )"
+    R"(FROM lineitem GROUP BY 1, 2",)"
     R"("ClientRequestToken":"5c0a3b52-1d2e-4f6a-9b7c-8d9e0f1a2b3c","WorkGroup":"primary"})";
 constexpr std::string_view amz_date = "20240611T101500Z";
 
@@ -217,11 +219,13 @@ int main(int argc, char** argv) {
             }
         });
         // ns per 64 MiB -> MB/s (10^6 bytes per second)
-        const figure mbps{static_cast<double>(body_size) / f.median * 1e3, static_cast<double>(body_size) / f.best * 1e3};
+        const figure mbps{static_cast<double>(body_size) / f.median * 1e3,
+                          static_cast<double>(body_size) / f.best * 1e3};
         print("chunked_64MiB", mbps, "MB/s", chunk_runs, 1);
         if (out.size() != aws_chunked_length(body_size, chunk, chunk_mode::signed_chunks)) {
             std::fprintf(stderr, "perf_sigv4: framed size %zu, aws_chunked_length says %llu\n", out.size(),
-                         static_cast<unsigned long long>(aws_chunked_length(body_size, chunk, chunk_mode::signed_chunks)));
+                         static_cast<unsigned long long>(
+                             aws_chunked_length(body_size, chunk, chunk_mode::signed_chunks)));
             return 1;
         }
         // For scale: plain SHA-256 of the same 64 MiB (the floor for chunk signing).
@@ -229,8 +233,10 @@ int main(int argc, char** argv) {
             for (std::size_t i = 0; i < iters; ++i)
                 sink = sink + sha256_of(body)[0];
         });
-        print("sha256_64MiB", {static_cast<double>(body_size) / h.median * 1e3, static_cast<double>(body_size) / h.best * 1e3},
-              "MB/s", chunk_runs, 1);
+        print(
+            "sha256_64MiB",
+            {static_cast<double>(body_size) / h.median * 1e3, static_cast<double>(body_size) / h.best * 1e3},
+            "MB/s", chunk_runs, 1);
     }
     return 0;
 }
