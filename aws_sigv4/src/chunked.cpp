@@ -43,7 +43,8 @@ bool valid_trailer(const header_view& t) noexcept {
 
 chunk_signer::chunk_signer(const digest& signing_key, const signing_time& time, std::string_view region,
                            std::string_view service, std::string_view seed_signature, chunk_mode mode)
-    : key_(signing_key), mode_(mode) {
+    : key_(signing_key)
+    , mode_(mode) {
     scope_line_.append(time.amz_date()).push_back('\n');
     scope_line_.append(credential_scope(time.date(), region, service)).push_back('\n');
     prefix_ = "AWS4-HMAC-SHA256-PAYLOAD\n" + scope_line_;
@@ -133,7 +134,8 @@ std::error_code chunk_signer::end_trailers(std::span<const header_view> trailers
 }
 
 chunked_encoder::chunked_encoder(chunk_signer& signer, std::size_t chunk_size)
-    : signer_(signer), chunk_size_(chunk_size ? chunk_size : 65536) {
+    : signer_(signer)
+    , chunk_size_(chunk_size ? chunk_size : 65536) {
     pending_.reserve(chunk_size_);
 }
 

@@ -14,7 +14,8 @@ constexpr std::uint32_t poly = 0x82f63b78; // reflected Castagnoli
 
 struct tables {
     std::uint32_t t[8][256];
-    constexpr tables() : t{} {
+    constexpr tables()
+        : t{} {
         for (std::uint32_t i = 0; i < 256; ++i) {
             std::uint32_t c = i;
             for (int k = 0; k < 8; ++k)
@@ -47,7 +48,7 @@ std::uint32_t crc_soft(std::uint32_t crc, const unsigned char* p, std::size_t n)
 
 #if defined(__x86_64__)
 __attribute__((target("sse4.2"))) std::uint32_t crc_hw(std::uint32_t crc, const unsigned char* p,
-                                                        std::size_t n) noexcept {
+                                                       std::size_t n) noexcept {
     std::uint64_t c = crc;
     while (n >= 8) {
         std::uint64_t v;
@@ -62,7 +63,9 @@ __attribute__((target("sse4.2"))) std::uint32_t crc_hw(std::uint32_t crc, const 
     return c32;
 }
 
-bool have_sse42() noexcept { return __builtin_cpu_supports("sse4.2"); }
+bool have_sse42() noexcept {
+    return __builtin_cpu_supports("sse4.2");
+}
 #endif
 
 } // namespace

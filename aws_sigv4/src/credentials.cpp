@@ -21,7 +21,9 @@ std::string to_string(const credentials& c) {
     return s;
 }
 
-std::ostream& operator<<(std::ostream& os, const credentials& c) { return os << to_string(c); }
+std::ostream& operator<<(std::ostream& os, const credentials& c) {
+    return os << to_string(c);
+}
 
 std::string redact(std::string text, const credentials& c) {
     for (const std::string* secret : {&c.secret_access_key, &c.session_token}) {

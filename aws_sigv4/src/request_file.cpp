@@ -12,7 +12,9 @@ std::string strip_cr(std::string_view s) {
     return out;
 }
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
+bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
 
 } // namespace
 
@@ -91,8 +93,8 @@ std::error_code parse_request_file(std::string_view text, parsed_request& out) {
     if (!authority.empty()) {
         bool has_host = false;
         for (const auto& [n, v] : out.headers)
-            has_host |= n.size() == 4 && (n[0] | 0x20) == 'h' && (n[1] | 0x20) == 'o' && (n[2] | 0x20) == 's' &&
-                        (n[3] | 0x20) == 't';
+            has_host |= n.size() == 4 && (n[0] | 0x20) == 'h' && (n[1] | 0x20) == 'o' &&
+                        (n[2] | 0x20) == 's' && (n[3] | 0x20) == 't';
         if (!has_host)
             out.headers.emplace(out.headers.begin(), "Host", authority);
     }

@@ -622,7 +622,7 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
                         scope,
                         out.canonical_request,
                         out.signed_headers,
-                        query_mode ? nullptr : &out.headers_to_add,
+                        &out.headers_to_add,
                         query_mode ? &out.query_to_add : nullptr};
     if (auto ec = canon.run())
         return fail(ec);
@@ -638,7 +638,7 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     const bool token_after =
         p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
     if (query_mode) {
-        out.headers_to_add.clear();
+        out.headers_to_add.resize(canon.headers_added);
         if (token_after) {
             std::string v;
             uri_encode(p.creds.session_token, false, false, v);

@@ -1,8 +1,6 @@
 // `bb-async sigv4 sign` and `bb-async sigv4 sign-chunks`: the signer on the command line, for
 // conformance checks and for debugging a 403. The logic is aws_sigv4's; this file only parses
 // flags, reads files and prints.
-#include "commands.hpp"
-
 #include <aws_sigv4/aws_sigv4.hpp>
 
 #include <boost/json.hpp>
@@ -15,6 +13,8 @@
 #include <iterator>
 #include <memory>
 #include <sstream>
+
+#include "commands.hpp"
 
 namespace bb::cli {
 namespace {
@@ -102,13 +102,13 @@ void run_sign(const sign_options& o) {
     cfg.normalize_path = !o.no_normalize;
     cfg.content_sha256_header = o.content_sha256_header;
     cfg.content_sha256_header_in_presigned = o.content_sha256_header;
-    cfg.token_mode = o.token_after_signing ? sv4::session_token_mode::append_after_signing
-                                           : sv4::session_token_mode::sign;
+    cfg.token_mode =
+        o.token_after_signing ? sv4::session_token_mode::append_after_signing : sv4::session_token_mode::sign;
     if (o.presign) {
         cfg.location = sv4::signature_location::query_params;
         cfg.expires_seconds = o.expires;
     }
-    std::string body_hash = o.unsigned_payload   ? std::string(sv4::payload::unsigned_payload)
+    std::string body_hash = o.unsigned_payload    ? std::string(sv4::payload::unsigned_payload)
                             : o.body_hash.empty() ? sv4::sha256_hex(req.body)
                                                   : o.body_hash;
     sv4::signing_params params{creds, o.region, o.service, parse_time(o.time), body_hash, cfg};
@@ -122,10 +122,9 @@ void run_sign(const sign_options& o) {
     if (o.presign) {
         url_target = result.presigned_target(req.target);
         signed_req.target = url_target;
-    } else {
-        for (const auto& h : result.headers_to_add)
-            signed_req.headers.push_back(h);
     }
+    for (const auto& h : result.headers_to_add)
+        signed_req.headers.push_back(h);
     const std::string signed_text = signed_req.to_string();
 
     if (o.output == "json") {
@@ -224,7 +223,8 @@ void run_sign_chunks(const chunk_options& o) {
         trailer_json["signature"] = signer.previous_signature();
         trailer_json["wire_text"] = tail;
     }
-    const auto length = sv4::aws_chunked_length(total, o.chunk_size, sv4::chunk_mode::signed_chunks, trailers);
+    const auto length =
+        sv4::aws_chunked_length(total, o.chunk_size, sv4::chunk_mode::signed_chunks, trailers);
 
     if (o.output == "json") {
         boost::json::object j;
@@ -253,29 +253,34 @@ void run_sign_chunks(const chunk_options& o) {
 } // namespace
 
 void add_sigv4_commands(CLI::App& app) {
-    auto* sigv4 = app.add_subcommand("sigv4", "Sign requests with AWS Signature Version 4 (for checks and debugging)");
+    auto* sigv4 =
+        app.add_subcommand("sigv4", "Sign requests with AWS Signature Version 4 (for checks and debugging)");
     sigv4->require_subcommand(1);
 
     auto so = std::make_shared<sign_options>();
     auto* sign = sigv4->add_subcommand("sign", "Sign a raw HTTP request read from a file");
     sign->add_option("--request", so->request_file, "Raw request file ('-' for standard input)")->required();
     sign->add_option("--region", so->region, "Region of the credential scope, e.g. us-east-1")->required();
-    sign->add_option("--service", so->service, "Service of the credential scope, e.g. athena, s3")->required();
+    sign->add_option("--service", so->service, "Service of the credential scope, e.g. athena, s3")
+        ->required();
     sign->add_option("--access-key", so->access_key, "Access key id (default: $AWS_ACCESS_KEY_ID)");
     sign->add_option("--secret-key", so->secret_key, "Secret access key (default: $AWS_SECRET_ACCESS_KEY)");
-    sign->add_option("--time", so->time, "Signing time, 20150830T123600Z or 2015-08-30T12:36:00Z")->required();
+    sign->add_option("--time", so->time, "Signing time, 20150830T123600Z or 2015-08-30T12:36:00Z")
+        ->required();
     sign->add_option("--session-token", so->session_token, "Session token of temporary credentials");
     sign->add_flag("--session-token-after-signing", so->token_after_signing,
                    "Add the session token after signing, unsigned");
     sign->add_flag("--presign", so->presign, "Sign in the query string (a presigned URL)");
     sign->add_option("--expires", so->expires, "X-Amz-Expires of a presigned URL, 1..604800 seconds")
         ->each([so](const std::string&) { so->expires_given = true; });
-    sign->add_flag("--no-normalize-path", so->no_normalize, "Keep '.', '..' and '//' in the canonical URI (S3)");
+    sign->add_flag("--no-normalize-path", so->no_normalize,
+                   "Keep '.', '..' and '//' in the canonical URI (S3)");
     sign->add_flag("--no-double-encode", so->no_double_encode,
                    "Encode the path once, keeping %XX escapes (S3)");
     sign->add_flag("--unsigned-payload", so->unsigned_payload, "Payload hash UNSIGNED-PAYLOAD");
-    sign->add_option("--body-hash", so->body_hash,
-                     "Payload hash to use verbatim (hex SHA-256 or STREAMING-...), instead of hashing the body");
+    sign->add_option(
+        "--body-hash", so->body_hash,
+        "Payload hash to use verbatim (hex SHA-256 or STREAMING-...), instead of hashing the body");
     sign->add_flag("--content-sha256-header", so->content_sha256_header,
                    "Add and sign x-amz-content-sha256 (S3)");
     sign->add_option("--output", so->output, "Output format")->check(CLI::IsMember({"text", "json"}));
@@ -290,7 +295,8 @@ void add_sigv4_commands(CLI::App& app) {
     chunks->add_option("--seed-signature", co->seed_signature, "Signature of the request (hex)")->required();
     chunks->add_option("--payload", co->payload_file, "File holding the decoded payload")->required();
     chunks->add_option("--chunk-size", co->chunk_size, "Chunk size in bytes (default 65536)");
-    chunks->add_option("--trailer", co->trailer, "Trailing header 'name:value', e.g. x-amz-checksum-crc32c:...");
+    chunks->add_option("--trailer", co->trailer,
+                       "Trailing header 'name:value', e.g. x-amz-checksum-crc32c:...");
     chunks->add_option("--output", co->output, "Output format")->check(CLI::IsMember({"text", "json"}));
     chunks->callback([co] { run_sign_chunks(*co); });
 }

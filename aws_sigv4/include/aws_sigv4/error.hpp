@@ -11,8 +11,8 @@ enum class error {
     invalid_target,        ///< request target empty, not starting with '/', or with a control byte
     invalid_header_name,   ///< header name empty or not an HTTP token
     invalid_header_value,  ///< header value with NUL, or CR/LF that is not a continuation line
-    missing_host,          ///< no Host header (SigV4 always signs host)
-    invalid_time,          ///< signing time not YYYYMMDDTHHMMSSZ / YYYY-MM-DDTHH:MM:SSZ or out of range
+    missing_host,          ///< no Host header, or an empty one (SigV4 always signs host)
+    invalid_time,          ///< signing time malformed / out of range, or an X-Amz-Date header that differs
     invalid_expires,       ///< presigned X-Amz-Expires outside 1..604800 seconds
     invalid_region,        ///< region empty or with characters not allowed in a credential scope
     invalid_service,       ///< service empty or with characters not allowed in a credential scope

@@ -106,7 +106,8 @@ struct signing_result {
     std::string signature;     ///< 64 lowercase hex digits
     std::string authorization; ///< header mode: the Authorization value; query mode: empty
     /// Header mode: the headers to add, in this order: X-Amz-Date (unless present),
-    /// X-Amz-Security-Token, x-amz-content-sha256 (unless present), Authorization.
+    /// X-Amz-Security-Token, x-amz-content-sha256 (unless present), Authorization. Query mode:
+    /// empty, or x-amz-content-sha256 with settings::content_sha256_header_in_presigned.
     std::vector<name_value> headers_to_add;
     /// Query mode: the parameters to append to the target, URI-encoded, ending in X-Amz-Signature.
     std::vector<name_value> query_to_add;
