@@ -1,7 +1,6 @@
 // `bb-async qgen tpch`: the 22 TPC-H queries with qgen-identical substitution parameters
 // (benchmarks/tpch: tpch/qgen.hpp, tpch/queries.hpp).
 #include "cmd_qgen.hpp"
-#include "commands.hpp"
 
 #include <tpch/qgen.hpp>
 #include <tpch/queries.hpp>
@@ -16,6 +15,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "commands.hpp"
 
 namespace bb::cli {
 namespace {
@@ -62,8 +63,9 @@ void run_qgen(const qgen_args& a) {
     for (const auto& q : a.queries) {
         std::int64_t n = 0;
         if (!parse_int64(q, n) || n < 1 || n > tpch::query_count) {
-            throw usage_error(std::string(stream < 0 ? "--query must be a query number" : "--query must be a position") +
-                              " from 1 to 22 (got '" + q + "')");
+            throw usage_error(
+                std::string(stream < 0 ? "--query must be a query number" : "--query must be a position") +
+                " from 1 to 22 (got '" + q + "')");
         }
         args.push_back(static_cast<int>(n));
     }
@@ -91,7 +93,8 @@ void run_qgen(const qgen_args& a) {
 
     // Open the log first (like qgen, which creates it), so an unusable path fails before any output.
     if (!a.param_log.empty()) {
-        std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(a.param_log.c_str(), "ab"), &std::fclose);
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(a.param_log.c_str(), "ab"),
+                                                          &std::fclose);
         if (!f) {
             throw usage_error("--param-log: cannot open '" + a.param_log + "' for appending");
         }
@@ -135,23 +138,28 @@ void add_qgen_commands(CLI::App& app) {
     auto* qgen = app.add_subcommand("qgen", "Generate benchmark queries");
     qgen->require_subcommand(1);
     auto* tpch_cmd = qgen->add_subcommand(
-        "tpch", "Print the 22 TPC-H queries with the substitution parameters of the TPC's qgen 2.17.3 (Spark SQL "
-                "and DuckDB syntax)");
+        "tpch",
+        "Print the 22 TPC-H queries with the substitution parameters of the TPC's qgen 2.17.3 (Spark SQL "
+        "and DuckDB syntax)");
     auto args = std::make_shared<qgen_args>();
     tpch_cmd->add_option("--scale,-s", args->scale, "Scale factor (only Q11's FRACTION depends on it)")
         ->capture_default_str();
-    auto* seed = tpch_cmd->add_option("--seed,-r", args->seed,
-                                      "qgen's -r seed (e.g. 0101000000; TPC: end-of-load time mmddhhmmss, plus s for "
-                                      "throughput stream s); default: the current time");
+    auto* seed =
+        tpch_cmd->add_option("--seed,-r", args->seed,
+                             "qgen's -r seed (e.g. 0101000000; TPC: end-of-load time mmddhhmmss, plus s for "
+                             "throughput stream s); default: the current time");
     auto* dflt = tpch_cmd->add_flag("--default,-d", args->defaults, "Validation parameters (qgen -d)");
     seed->excludes(dflt);
-    tpch_cmd->add_option("--stream,-p", args->stream,
-                         "Query stream: run the queries in that stream's order (qgen -p; the seed is not changed)");
-    tpch_cmd->add_option("--query,-q", args->queries,
-                         "Query numbers 1-22 in this order (default all); with --stream, positions 1-22 in that "
-                         "stream's order, as qgen's arguments");
-    tpch_cmd->add_option("--param-log,-l", args->param_log,
-                         "Append one line per query to FILE in qgen's -l format (number, TAB-separated parameters)");
+    tpch_cmd->add_option(
+        "--stream,-p", args->stream,
+        "Query stream: run the queries in that stream's order (qgen -p; the seed is not changed)");
+    tpch_cmd->add_option(
+        "--query,-q", args->queries,
+        "Query numbers 1-22 in this order (default all); with --stream, positions 1-22 in that "
+        "stream's order, as qgen's arguments");
+    tpch_cmd->add_option(
+        "--param-log,-l", args->param_log,
+        "Append one line per query to FILE in qgen's -l format (number, TAB-separated parameters)");
     tpch_cmd->callback([args] { run_qgen(*args); });
 }
 

@@ -19,7 +19,8 @@ struct column_spec {
 // Per query: the kind of each output column and the output columns of its ORDER BY.
 const std::array<column_spec, 22>& specs() {
     static const std::array<column_spec, 22> s = {{
-        {{k::text, k::text, k::sum, k::sum, k::sum, k::sum, k::average, k::average, k::average, k::integer}, {0, 1}},
+        {{k::text, k::text, k::sum, k::sum, k::sum, k::sum, k::average, k::average, k::average, k::integer},
+         {0, 1}},
         {{k::decimal, k::text, k::text, k::integer, k::text, k::text, k::text, k::text}, {0, 2, 1, 3}},
         {{k::integer, k::sum, k::date, k::integer}, {1, 2}},
         {{k::text, k::integer}, {0}},
@@ -68,20 +69,27 @@ bool parse_number(std::string_view s, double& out) noexcept {
 }
 
 // Slack for binary floating point when comparing printed decimals.
-double eps(double v) noexcept { return 1e-14 * std::max(1.0, std::fabs(v)); }
+double eps(double v) noexcept {
+    return 1e-14 * std::max(1.0, std::fabs(v));
+}
 
 std::string rule_text(value_kind kind, tolerance t) {
     switch (kind) {
-    case k::integer: return "integer: exact";
-    case k::decimal: return "singleton decimal: equal to 2 decimals (|got - expected| < 0.005)";
-    case k::text: return "text: exact after trimming blanks";
-    case k::date: return "date: exact";
+    case k::integer:
+        return "integer: exact";
+    case k::decimal:
+        return "singleton decimal: equal to 2 decimals (|got - expected| < 0.005)";
+    case k::text:
+        return "text: exact after trimming blanks";
+    case k::date:
+        return "date: exact";
     case k::sum:
         return t == tolerance::strict ? "sum: |got - expected| <= 0.01" : "sum: |got - expected| <= 100";
     case k::average:
     case k::ratio:
-        return std::string(value_kind_name(kind)) +
-               (t == tolerance::strict ? ": |got - expected| <= 0.01" : ": 0.99 v <= round(got, 2) <= 1.01 v");
+        return std::string(value_kind_name(kind)) + (t == tolerance::strict
+                                                         ? ": |got - expected| <= 0.01"
+                                                         : ": 0.99 v <= round(got, 2) <= 1.01 v");
     }
     return {};
 }
@@ -120,8 +128,8 @@ std::size_t first_difference(const answer_table& t, std::size_t e, const std::ve
     return std::string::npos;
 }
 
-answer_check value_mismatch(const answer_table& t, std::size_t row, std::size_t col, const std::string& expected,
-                            const std::string& got, tolerance tol) {
+answer_check value_mismatch(const answer_table& t, std::size_t row, std::size_t col,
+                            const std::string& expected, const std::string& got, tolerance tol) {
     answer_check r;
     r.ok = false;
     r.mismatch.what = answer_mismatch::kind::value;
@@ -138,13 +146,20 @@ answer_check value_mismatch(const answer_table& t, std::size_t row, std::size_t 
 
 std::string_view value_kind_name(value_kind kind) noexcept {
     switch (kind) {
-    case k::integer: return "integer";
-    case k::decimal: return "decimal";
-    case k::text: return "text";
-    case k::date: return "date";
-    case k::sum: return "sum";
-    case k::average: return "average";
-    case k::ratio: return "ratio";
+    case k::integer:
+        return "integer";
+    case k::decimal:
+        return "decimal";
+    case k::text:
+        return "text";
+    case k::date:
+        return "date";
+    case k::sum:
+        return "sum";
+    case k::average:
+        return "average";
+    case k::ratio:
+        return "ratio";
     }
     return "unknown";
 }
@@ -164,9 +179,12 @@ bool value_matches(value_kind kind, std::string_view expected, std::string_view 
         return false;
     }
     switch (kind) {
-    case k::integer: return g == e;
-    case k::decimal: return std::fabs(g - e) < 0.005 + eps(e);
-    case k::sum: return std::fabs(g - e) <= (t == tolerance::strict ? 0.01 : 100.0) + eps(e);
+    case k::integer:
+        return g == e;
+    case k::decimal:
+        return std::fabs(g - e) < 0.005 + eps(e);
+    case k::sum:
+        return std::fabs(g - e) <= (t == tolerance::strict ? 0.01 : 100.0) + eps(e);
     case k::average:
     case k::ratio: {
         if (t == tolerance::strict) {
@@ -177,7 +195,8 @@ bool value_matches(value_kind kind, std::string_view expected, std::string_view 
         const double hi = std::max(0.99 * e, 1.01 * e);
         return r >= lo - eps(e) && r <= hi + eps(e);
     }
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -262,11 +281,11 @@ std::string answer_check::message() const {
         return "row " + std::to_string(m.row) + " missing (result has " + std::to_string(m.row) +
                " rows): expected " + m.expected;
     case answer_mismatch::kind::extra_row:
-        return "row " + std::to_string(m.row) + " is extra (answer has " + std::to_string(m.row) + " rows): got " +
-               m.got;
+        return "row " + std::to_string(m.row) + " is extra (answer has " + std::to_string(m.row) +
+               " rows): got " + m.got;
     case answer_mismatch::kind::value:
-        return "row " + std::to_string(m.row) + ", column " + std::to_string(m.column) + " (" + m.column_name +
-               "): expected " + m.expected + ", got " + m.got + " (" + m.rule + ")";
+        return "row " + std::to_string(m.row) + ", column " + std::to_string(m.column) + " (" +
+               m.column_name + "): expected " + m.expected + ", got " + m.got + " (" + m.rule + ")";
     }
     return "mismatch";
 }
@@ -311,7 +330,8 @@ answer_check check_answer(const answer_table& expected, const result_set& got, t
             for (std::size_t g = i; g < std::min(j, n_got); ++g) {
                 bool found = false;
                 for (std::size_t e = i; e < j && !found; ++e) {
-                    if (!used[e - i] && first_difference(expected, e, got.rows[g], tol) == std::string::npos) {
+                    if (!used[e - i] &&
+                        first_difference(expected, e, got.rows[g], tol) == std::string::npos) {
                         used[e - i] = true;
                         found = true;
                     }
@@ -320,7 +340,9 @@ answer_check check_answer(const answer_table& expected, const result_set& got, t
                     // Report against the answer's row at this position, or the first one still unmatched.
                     std::size_t e = g;
                     if (used[e - i]) {
-                        e = static_cast<std::size_t>(std::find(used.begin(), used.end(), false) - used.begin()) + i;
+                        e = static_cast<std::size_t>(std::find(used.begin(), used.end(), false) -
+                                                     used.begin()) +
+                            i;
                     }
                     std::size_t c = first_difference(expected, e, got.rows[g], tol);
                     if (c == std::string::npos) {

@@ -17,13 +17,20 @@ public:
     const char* name() const noexcept override { return "tpch.qgen"; }
     std::string message(int ev) const override {
         switch (static_cast<qgen_error>(ev)) {
-        case qgen_error::ok: return "success";
-        case qgen_error::invalid_query: return "query number must be 1..22";
-        case qgen_error::invalid_seed: return "seed must be an integer in -2147483646..2147483646 other than 0";
-        case qgen_error::invalid_scale: return "scale factor must be a number in (0, 100000]";
-        case qgen_error::invalid_stream: return "stream number must not be negative";
-        case qgen_error::invalid_position: return "position in a stream must be 1..22";
-        case qgen_error::invalid_parameters: return "parameters do not fit the query";
+        case qgen_error::ok:
+            return "success";
+        case qgen_error::invalid_query:
+            return "query number must be 1..22";
+        case qgen_error::invalid_seed:
+            return "seed must be an integer in -2147483646..2147483646 other than 0";
+        case qgen_error::invalid_scale:
+            return "scale factor must be a number in (0, 100000]";
+        case qgen_error::invalid_stream:
+            return "stream number must not be negative";
+        case qgen_error::invalid_position:
+            return "position in a stream must be 1..22";
+        case qgen_error::invalid_parameters:
+            return "parameters do not fit the query";
         }
         return "unknown tpch.qgen error";
     }
@@ -117,9 +124,13 @@ std::string two_digits(std::int64_t v) {
 }
 
 // "19yy-mm-01" from a month draw t: year 1993 + t/12, month t%12 + 1.
-std::string month_date(std::int64_t t) { return "19" + two_digits(93 + t / 12) + "-" + two_digits(t % 12 + 1) + "-01"; }
+std::string month_date(std::int64_t t) {
+    return "19" + two_digits(93 + t / 12) + "-" + two_digits(t % 12 + 1) + "-01";
+}
 
-std::string year_date(std::int64_t yy) { return "19" + two_digits(yy) + "-01-01"; }
+std::string year_date(std::int64_t yy) {
+    return "19" + two_digits(yy) + "-01-01";
+}
 
 std::string brand(std::int64_t& s) {
     const std::int64_t m = unif_int(s, 1, 5);
@@ -166,7 +177,9 @@ std::string civil_date(std::int64_t z) {
     return buf;
 }
 
-std::int64_t civil_days(std::int64_t y, unsigned m, unsigned d) noexcept { return days_from_civil(y, m, d); }
+std::int64_t civil_days(std::int64_t y, unsigned m, unsigned d) noexcept {
+    return days_from_civil(y, m, d);
+}
 } // namespace detail
 
 const std::error_category& qgen_category() noexcept {
@@ -226,7 +239,8 @@ std::string param_log_line(const query_parameters& p) {
     return line;
 }
 
-std::error_code append_param_log(const std::filesystem::path& file, std::span<const query_parameters> queries) {
+std::error_code append_param_log(const std::filesystem::path& file,
+                                 std::span<const query_parameters> queries) {
     std::string text;
     for (const auto& p : queries) {
         text += param_log_line(p);
@@ -339,7 +353,9 @@ std::error_code query_generator::next(int query, query_parameters& out) {
     std::int64_t& s = streams_[static_cast<std::size_t>(query)];
     std::vector<std::string> v;
     switch (query) {
-    case 1: v.push_back(std::to_string(unif_int(s, 60, 120))); break;
+    case 1:
+        v.push_back(std::to_string(unif_int(s, 60, 120)));
+        break;
     case 2: {
         v.push_back(std::to_string(unif_int(s, 1, 50)));
         const auto& types = dist("p_types");
@@ -357,7 +373,9 @@ std::error_code query_generator::next(int query, query_parameters& out) {
         break;
     }
     case 4:
-    case 15: v.push_back(month_date(unif_int(s, 0, 57))); break;
+    case 15:
+        v.push_back(month_date(unif_int(s, 0, 57)));
+        break;
     case 5: {
         const auto& regions = dist("regions");
         v.emplace_back(regions.values[pick(regions, s)]);
@@ -395,7 +413,9 @@ std::error_code query_generator::next(int query, query_parameters& out) {
         v.emplace_back(colors.values[pick(colors, s)]);
         break;
     }
-    case 10: v.push_back(month_date(unif_int(s, 1, 24))); break;
+    case 10:
+        v.push_back(month_date(unif_int(s, 1, 24)));
+        break;
     case 11: {
         const auto& n2 = dist("nations2");
         v.emplace_back(n2.values[pick(n2, s)]);
@@ -421,7 +441,9 @@ std::error_code query_generator::next(int query, query_parameters& out) {
         v.emplace_back(b.values[pick(b, s)]);
         break;
     }
-    case 14: v.push_back(month_date(unif_int(s, 0, 59))); break;
+    case 14:
+        v.push_back(month_date(unif_int(s, 0, 59)));
+        break;
     case 16: {
         v.push_back(brand(s));
         const auto& types = dist("p_types");
@@ -439,7 +461,9 @@ std::error_code query_generator::next(int query, query_parameters& out) {
         v.emplace_back(cntr.values[pick(cntr, s)]);
         break;
     }
-    case 18: v.push_back(std::to_string(unif_int(s, 312, 315))); break;
+    case 18:
+        v.push_back(std::to_string(unif_int(s, 312, 315)));
+        break;
     case 19:
         for (int k = 0; k < 3; ++k) {
             v.push_back(brand(s));
@@ -467,7 +491,8 @@ std::error_code query_generator::next(int query, query_parameters& out) {
             v.push_back(std::to_string(10 + codes_[k]));
         }
         break;
-    default: return qgen_error::invalid_query;
+    default:
+        return qgen_error::invalid_query;
     }
     out.query = query;
     out.values = v;

@@ -18,8 +18,8 @@ namespace {
 
 struct query_def {
     std::string_view name;
-    int params;      // number of qgen parameters
-    int row_limit;   // -1: none
+    int params;    // number of qgen parameters
+    int row_limit; // -1: none
     std::string_view sql;
 };
 
@@ -716,20 +716,29 @@ bool derived_date(const query_parameters& p, std::string& out) {
     }
     case 4:
     case 10:
-    case 15: return add_months(v[0], 3, out);
-    case 5: return add_months(v[1], 12, out);
-    case 6: return add_months(v[0], 12, out);
-    case 12: return add_months(v[2], 12, out);
-    case 14: return add_months(v[0], 1, out);
-    case 20: return add_months(v[1], 12, out);
-    default: out.clear(); return true;
+    case 15:
+        return add_months(v[0], 3, out);
+    case 5:
+        return add_months(v[1], 12, out);
+    case 6:
+        return add_months(v[0], 12, out);
+    case 12:
+        return add_months(v[2], 12, out);
+    case 14:
+        return add_months(v[0], 1, out);
+    case 20:
+        return add_months(v[1], 12, out);
+    default:
+        out.clear();
+        return true;
     }
 }
 
 } // namespace
 
 std::string_view query_name(int query) noexcept {
-    return query >= 1 && query <= query_count ? queries[static_cast<std::size_t>(query - 1)].name : std::string_view{};
+    return query >= 1 && query <= query_count ? queries[static_cast<std::size_t>(query - 1)].name
+                                              : std::string_view{};
 }
 
 int query_row_limit(int query) noexcept {
@@ -737,7 +746,8 @@ int query_row_limit(int query) noexcept {
 }
 
 std::string_view query_template(int query) noexcept {
-    return query >= 1 && query <= query_count ? queries[static_cast<std::size_t>(query - 1)].sql : std::string_view{};
+    return query >= 1 && query <= query_count ? queries[static_cast<std::size_t>(query - 1)].sql
+                                              : std::string_view{};
 }
 
 std::error_code query_sql(const query_parameters& p, std::int64_t stream, std::string& out) {
@@ -784,6 +794,34 @@ std::error_code query_sql(const query_parameters& p, std::int64_t stream, std::s
         }
     }
     out = std::move(sql);
+    return {};
+}
+
+std::error_code generate_stream(std::optional<std::int64_t> seed, std::int64_t stream, double scale,
+                                std::vector<generated_query>& out) {
+    if (stream < 0) {
+        return qgen_error::invalid_stream;
+    }
+    query_generator gen;
+    if (auto ec = seed ? query_generator::make_seeded(*seed, scale, gen)
+                       : query_generator::make_default(scale, gen)) {
+        return ec;
+    }
+    std::vector<generated_query> queries_out;
+    int position = 0;
+    for (const int q : stream_permutation(static_cast<std::uint64_t>(stream))) {
+        generated_query g;
+        g.query = q;
+        g.position = ++position;
+        if (auto ec = gen.next(q, g.parameters)) {
+            return ec;
+        }
+        if (auto ec = query_sql(g.parameters, stream, g.sql)) {
+            return ec;
+        }
+        queries_out.push_back(std::move(g));
+    }
+    out = std::move(queries_out);
     return {};
 }
 

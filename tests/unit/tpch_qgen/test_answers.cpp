@@ -29,7 +29,8 @@ tpch::result_set as_result(int q) {
 }
 
 // The answer set's row counts at SF 1 (QUERIES.md §5).
-constexpr int sf1_rows[22] = {4, 100, 10, 5, 5, 1, 4, 2, 175, 20, 1048, 2, 42, 1, 1, 18314, 1, 57, 1, 186, 100, 7};
+constexpr int sf1_rows[22] = {4, 100, 10, 5, 5,     1, 4,  2, 175, 20,  1048,
+                              2, 42,  1,  1, 18314, 1, 57, 1, 186, 100, 7};
 
 } // namespace
 
@@ -55,7 +56,8 @@ BOOST_AUTO_TEST_CASE(embedded_answers_have_the_sf1_row_counts) {
 
 BOOST_AUTO_TEST_CASE(embedded_answers_equal_the_tpc_files) {
     for (int q = 1; q <= 22; ++q) {
-        const fs::path file = fs::path(BB_TEST_DATA_DIR) / "tpch" / "answers" / ("q" + std::to_string(q) + ".out");
+        const fs::path file =
+            fs::path(BB_TEST_DATA_DIR) / "tpch" / "answers" / ("q" + std::to_string(q) + ".out");
         tpch::answer_table from_file;
         BOOST_TEST_REQUIRE(!tpch::parse_answer(q, slurp(file), from_file), "Q" << q);
         const auto& embedded = tpch::expected_answer(q);
@@ -81,7 +83,8 @@ BOOST_AUTO_TEST_CASE(parse_errors) {
     tpch::answer_table t;
     BOOST_TEST((tpch::parse_answer(4, "", t) == std::errc::invalid_argument));
     BOOST_TEST((tpch::parse_answer(4, "a|b\n1|2|3\n", t) == std::errc::invalid_argument)); // row too wide
-    BOOST_TEST((tpch::parse_answer(4, "a|b|c\n1|2|3\n", t) == std::errc::invalid_argument)); // Q4 has 2 columns
+    BOOST_TEST(
+        (tpch::parse_answer(4, "a|b|c\n1|2|3\n", t) == std::errc::invalid_argument)); // Q4 has 2 columns
     BOOST_TEST(!tpch::parse_answer(0, "x | y  \n 1 |two  \n\n", t));
     BOOST_TEST(t.query == 0);
     BOOST_TEST(t.columns == (std::vector<std::string>{"x", "y"}));
@@ -104,8 +107,9 @@ BOOST_AUTO_TEST_CASE(money_sums_to_the_cent_when_strict_and_within_100_by_the_tp
     BOOST_TEST(off.mismatch.column_name == "revenue");
     BOOST_TEST(off.mismatch.expected == "123141078.23");
     BOOST_TEST(off.mismatch.got == "123141078.25");
-    BOOST_TEST(off.message() ==
-               "row 0, column 0 (revenue): expected 123141078.23, got 123141078.25 (sum: |got - expected| <= 0.01)");
+    BOOST_TEST(
+        off.message() ==
+        "row 0, column 0 (revenue): expected 123141078.23, got 123141078.25 (sum: |got - expected| <= 0.01)");
     BOOST_TEST(tpch::check_answer(6, got).ok); // TPC: within $100
     got.rows[0][0] = "123141177.23";           // +99
     BOOST_TEST(tpch::check_answer(6, got).ok);

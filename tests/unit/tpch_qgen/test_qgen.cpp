@@ -25,7 +25,9 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-fs::path data(const std::string& name) { return fs::path(BB_TEST_DATA_DIR) / "tpch" / "qgen" / name; }
+fs::path data(const std::string& name) {
+    return fs::path(BB_TEST_DATA_DIR) / "tpch" / "qgen" / name;
+}
 
 tpch::query_generator seeded(std::int64_t seed, double scale = 1.0) {
     tpch::query_generator g;
@@ -106,7 +108,8 @@ BOOST_AUTO_TEST_CASE(invalid_seeds_and_scales_are_rejected) {
     BOOST_TEST((g.next(0, p) == tpch::qgen_error::invalid_query));
     BOOST_TEST((g.next(23, p) == tpch::qgen_error::invalid_query));
     BOOST_TEST((tpch::default_parameters(0, 1.0, p) == tpch::qgen_error::invalid_query));
-    BOOST_TEST(tpch::make_error_code(tpch::qgen_error::invalid_seed).message().find("seed") != std::string::npos);
+    BOOST_TEST(tpch::make_error_code(tpch::qgen_error::invalid_seed).message().find("seed") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(default_parameters_are_the_validation_values) {
@@ -153,7 +156,8 @@ BOOST_AUTO_TEST_CASE(default_parameters_are_the_validation_values) {
     // The log shows the literal defaults: Q11 logs 0.0001, Q6 .06.
     BOOST_TEST(log.find("\n11\tGERMANY\t0.0001\n") != std::string::npos);
     BOOST_TEST(log.find("\n6\t1994-01-01\t.06\t24\n") != std::string::npos);
-    BOOST_TEST(log.find("\n16\tBrand#45\tMEDIUM POLISHED\t49\t14\t23\t45\t19\t3\t36\t9\n") != std::string::npos);
+    BOOST_TEST(log.find("\n16\tBrand#45\tMEDIUM POLISHED\t49\t14\t23\t45\t19\t3\t36\t9\n") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(q11_fraction_depends_on_the_scale_factor) {
@@ -244,23 +248,43 @@ BOOST_AUTO_TEST_CASE(kit_reference_seeds_give_parameters_in_their_domains) {
             BOOST_TEST_REQUIRE(!g.next(q, p));
             const auto& v = p.values;
             switch (q) {
-            case 1: BOOST_TEST((std::stoi(v[0]) >= 60 && std::stoi(v[0]) <= 120)); break;
-            case 3: BOOST_TEST((v[1] >= "1995-03-01" && v[1] <= "1995-03-31")); break;
+            case 1:
+                BOOST_TEST((std::stoi(v[0]) >= 60 && std::stoi(v[0]) <= 120));
+                break;
+            case 3:
+                BOOST_TEST((v[1] >= "1995-03-01" && v[1] <= "1995-03-31"));
+                break;
             case 4:
-            case 15: BOOST_TEST((v[0] >= "1993-01-01" && v[0] <= "1997-10-01" && v[0].ends_with("-01"))); break;
-            case 6: BOOST_TEST((v[1] >= "0.02" && v[1] <= "0.09" && v[1].size() == 4)); break;
-            case 7: BOOST_TEST(v[0] != v[1]); break;
-            case 9: q9_colors.insert(v[0]); break;
-            case 10: BOOST_TEST((v[0] >= "1993-02-01" && v[0] <= "1995-01-01")); break;
-            case 12: BOOST_TEST(v[0] != v[1]); break;
-            case 14: BOOST_TEST((v[0] >= "1993-01-01" && v[0] <= "1997-12-01")); break;
+            case 15:
+                BOOST_TEST((v[0] >= "1993-01-01" && v[0] <= "1997-10-01" && v[0].ends_with("-01")));
+                break;
+            case 6:
+                BOOST_TEST((v[1] >= "0.02" && v[1] <= "0.09" && v[1].size() == 4));
+                break;
+            case 7:
+                BOOST_TEST(v[0] != v[1]);
+                break;
+            case 9:
+                q9_colors.insert(v[0]);
+                break;
+            case 10:
+                BOOST_TEST((v[0] >= "1993-02-01" && v[0] <= "1995-01-01"));
+                break;
+            case 12:
+                BOOST_TEST(v[0] != v[1]);
+                break;
+            case 14:
+                BOOST_TEST((v[0] >= "1993-01-01" && v[0] <= "1997-12-01"));
+                break;
             case 16: {
                 BOOST_TEST(std::count(v[1].begin(), v[1].end(), ' ') == 1);
                 std::set<std::string> sizes(v.begin() + 2, v.end());
                 BOOST_TEST(sizes.size() == 8u);
                 break;
             }
-            case 18: BOOST_TEST((std::stoi(v[0]) >= 312 && std::stoi(v[0]) <= 315)); break;
+            case 18:
+                BOOST_TEST((std::stoi(v[0]) >= 312 && std::stoi(v[0]) <= 315));
+                break;
             case 22: {
                 std::set<std::string> codes(v.begin(), v.end());
                 BOOST_TEST(codes.size() == 7u);
@@ -269,7 +293,8 @@ BOOST_AUTO_TEST_CASE(kit_reference_seeds_give_parameters_in_their_domains) {
                 }
                 break;
             }
-            default: break;
+            default:
+                break;
             }
         }
     }

@@ -46,8 +46,8 @@ public:
     outcome run(const std::string& args) const {
         const fs::path out = dir_ / "stdout.txt";
         const fs::path err = dir_ / "stderr.txt";
-        const std::string cmd = std::string("'") + BB_ASYNC_EXE + "' qgen tpch " + args + " >'" + out.string() +
-                                "' 2>'" + err.string() + "' </dev/null";
+        const std::string cmd = std::string("'") + BB_ASYNC_EXE + "' qgen tpch " + args + " >'" +
+                                out.string() + "' 2>'" + err.string() + "' </dev/null";
         const int rc = std::system(cmd.c_str());
         outcome o;
         o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -61,9 +61,13 @@ private:
     fs::path dir_;
 };
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
-fs::path vectors(const std::string& name) { return fs::path(BB_TEST_DATA_DIR) / "tpch" / "qgen" / name; }
+fs::path vectors(const std::string& name) {
+    return fs::path(BB_TEST_DATA_DIR) / "tpch" / "qgen" / name;
+}
 
 // The query numbers in the order printed ("-- TPC-H Q<n>:" lines).
 std::vector<int> printed_queries(const std::string& out) {
@@ -121,8 +125,8 @@ BOOST_AUTO_TEST_CASE(streams_use_the_permutation_and_positions) {
     fixture f;
     auto o = f.run("--default --stream 1");
     BOOST_TEST(o.status == 0, o.err);
-    BOOST_TEST(printed_queries(o.out) ==
-               (std::vector<int>{21, 3, 18, 5, 11, 7, 6, 20, 17, 12, 16, 15, 13, 10, 2, 8, 14, 19, 9, 22, 1, 4}));
+    BOOST_TEST(printed_queries(o.out) == (std::vector<int>{21, 3,  18, 5, 11, 7,  6,  20, 17, 12, 16,
+                                                           15, 13, 10, 2, 8,  14, 19, 9,  22, 1,  4}));
     BOOST_TEST(contains(o.out, "with revenue1 as"));
     o = f.run("--default --stream 0 --query 1 2");
     BOOST_TEST(o.status == 0, o.err);

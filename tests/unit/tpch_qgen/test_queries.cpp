@@ -10,7 +10,9 @@
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 std::string sql_of(int q, std::vector<std::string> values, std::int64_t stream = 0) {
     tpch::query_parameters p;
@@ -33,32 +35,41 @@ BOOST_AUTO_TEST_CASE(default_sql_contains_the_validation_parameters) {
     const std::vector<expectation> cases = {
         {1, {"l_shipdate <= date '1998-09-02'"}}, // 1998-12-01 - 90 days
         {2, {"p_size = 15", "p_type like '%BRASS'", "r_name = 'EUROPE'", "limit 100"}},
-        {3, {"c_mktsegment = 'BUILDING'", "o_orderdate < date '1995-03-15'", "l_shipdate > date '1995-03-15'",
-             "limit 10"}},
+        {3,
+         {"c_mktsegment = 'BUILDING'", "o_orderdate < date '1995-03-15'", "l_shipdate > date '1995-03-15'",
+          "limit 10"}},
         {4, {"o_orderdate >= date '1993-07-01'", "o_orderdate < date '1993-10-01'"}},
         {5, {"r_name = 'ASIA'", "o_orderdate >= date '1994-01-01'", "o_orderdate < date '1995-01-01'"}},
-        {6, {"l_shipdate >= date '1994-01-01'", "l_shipdate < date '1995-01-01'",
-             "l_discount between .06 - 0.01 and .06 + 0.01", "l_quantity < 24"}},
-        {7, {"(n1.n_name = 'FRANCE' and n2.n_name = 'GERMANY')", "(n1.n_name = 'GERMANY' and n2.n_name = 'FRANCE')"}},
+        {6,
+         {"l_shipdate >= date '1994-01-01'", "l_shipdate < date '1995-01-01'",
+          "l_discount between .06 - 0.01 and .06 + 0.01", "l_quantity < 24"}},
+        {7,
+         {"(n1.n_name = 'FRANCE' and n2.n_name = 'GERMANY')",
+          "(n1.n_name = 'GERMANY' and n2.n_name = 'FRANCE')"}},
         {8, {"when nation = 'BRAZIL'", "r_name = 'AMERICA'", "p_type = 'ECONOMY ANODIZED STEEL'"}},
         {9, {"p_name like '%green%'"}},
         {10, {"o_orderdate >= date '1993-10-01'", "o_orderdate < date '1994-01-01'", "limit 20"}},
         {11, {"n_name = 'GERMANY'", "* 0.0001000000"}},
-        {12, {"l_shipmode in ('MAIL', 'SHIP')", "l_receiptdate >= date '1994-01-01'",
-              "l_receiptdate < date '1995-01-01'"}},
+        {12,
+         {"l_shipmode in ('MAIL', 'SHIP')", "l_receiptdate >= date '1994-01-01'",
+          "l_receiptdate < date '1995-01-01'"}},
         {13, {"o_comment not like '%special%requests%'"}},
         {14, {"l_shipdate >= date '1995-09-01'", "l_shipdate < date '1995-10-01'"}},
-        {15, {"with revenue0 as", "from\n    supplier,\n    revenue0", "l_shipdate >= date '1996-01-01'",
-              "l_shipdate < date '1996-04-01'"}},
-        {16, {"p_brand <> 'Brand#45'", "p_type not like 'MEDIUM POLISHED%'",
-              "p_size in (49, 14, 23, 45, 19, 3, 36, 9)"}},
+        {15,
+         {"with revenue0 as", "from\n    supplier,\n    revenue0", "l_shipdate >= date '1996-01-01'",
+          "l_shipdate < date '1996-04-01'"}},
+        {16,
+         {"p_brand <> 'Brand#45'", "p_type not like 'MEDIUM POLISHED%'",
+          "p_size in (49, 14, 23, 45, 19, 3, 36, 9)"}},
         {17, {"p_brand = 'Brand#23'", "p_container = 'MED BOX'"}},
         {18, {"sum(l_quantity) > 300", "limit 100"}},
-        {19, {"p_brand = 'Brand#12'", "p_brand = 'Brand#23'", "p_brand = 'Brand#34'",
-              "l_quantity >= 1 and l_quantity <= 1 + 10", "l_quantity >= 10 and l_quantity <= 10 + 10",
-              "l_quantity >= 20 and l_quantity <= 20 + 10"}},
-        {20, {"p_name like 'forest%'", "l_shipdate >= date '1994-01-01'", "l_shipdate < date '1995-01-01'",
-              "n_name = 'CANADA'"}},
+        {19,
+         {"p_brand = 'Brand#12'", "p_brand = 'Brand#23'", "p_brand = 'Brand#34'",
+          "l_quantity >= 1 and l_quantity <= 1 + 10", "l_quantity >= 10 and l_quantity <= 10 + 10",
+          "l_quantity >= 20 and l_quantity <= 20 + 10"}},
+        {20,
+         {"p_name like 'forest%'", "l_shipdate >= date '1994-01-01'", "l_shipdate < date '1995-01-01'",
+          "n_name = 'CANADA'"}},
         {21, {"n_name = 'SAUDI ARABIA'", "limit 100"}},
         {22, {"substring(c_phone, 1, 2) in ('13', '31', '23', '29', '30', '18', '17')"}},
     };
@@ -85,7 +96,8 @@ BOOST_AUTO_TEST_CASE(every_query_is_one_statement_without_leftover_directives) {
             BOOST_TEST(!contains(sql, ":"), "Q" << q << " has a ':' left:\n" << sql);
             BOOST_TEST(!contains(sql, ";"), "Q" << q);
             BOOST_TEST(!contains(sql, "interval"), "Q" << q);
-            BOOST_TEST(std::count(sql.begin(), sql.end(), '(') == std::count(sql.begin(), sql.end(), ')'), "Q" << q);
+            BOOST_TEST(std::count(sql.begin(), sql.end(), '(') == std::count(sql.begin(), sql.end(), ')'),
+                       "Q" << q);
             BOOST_TEST(std::count(sql.begin(), sql.end(), '\'') % 2 == 0, "Q" << q);
             const int limit = tpch::query_row_limit(q);
             BOOST_TEST(contains(sql, "\nlimit ") == (limit > 0), "Q" << q);
@@ -111,7 +123,8 @@ BOOST_AUTO_TEST_CASE(derived_dates_cross_year_ends) {
     BOOST_TEST(contains(sql_of(1, {"120"}), "l_shipdate <= date '1998-08-03'"));
     BOOST_TEST(contains(sql_of(5, {"MIDDLE EAST", "1997-01-01"}), "o_orderdate < date '1998-01-01'"));
     BOOST_TEST(contains(sql_of(12, {"SHIP", "AIR", "1993-01-01"}), "l_receiptdate < date '1994-01-01'"));
-    BOOST_TEST(contains(sql_of(20, {"ivory", "1997-01-01", "UNITED KINGDOM"}), "l_shipdate < date '1998-01-01'"));
+    BOOST_TEST(
+        contains(sql_of(20, {"ivory", "1997-01-01", "UNITED KINGDOM"}), "l_shipdate < date '1998-01-01'"));
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_are_rejected) {
@@ -137,7 +150,7 @@ BOOST_AUTO_TEST_CASE(names_limits_and_templates) {
     BOOST_TEST(tpch::query_name(1) == "Pricing Summary Report");
     BOOST_TEST(tpch::query_name(22) == "Global Sales Opportunity");
     BOOST_TEST(tpch::query_name(0).empty());
-    const std::vector<int> limits = {-1, 100, 10, -1, -1, -1, -1, -1, -1, 20, -1,
+    const std::vector<int> limits = {-1, 100, 10, -1, -1, -1, -1,  -1, -1, 20,  -1,
                                      -1, -1,  -1, -1, -1, -1, 100, -1, -1, 100, -1};
     for (int q = 1; q <= 22; ++q) {
         BOOST_TEST(tpch::query_row_limit(q) == limits[static_cast<std::size_t>(q - 1)], "Q" << q);
@@ -145,6 +158,34 @@ BOOST_AUTO_TEST_CASE(names_limits_and_templates) {
     }
     BOOST_TEST(tpch::query_row_limit(23) == -1);
     BOOST_TEST(tpch::query_template(23).empty());
+}
+
+BOOST_AUTO_TEST_CASE(generate_stream_gives_the_stream_order_and_qgen_parameters) {
+    std::vector<tpch::generated_query> qs;
+    BOOST_TEST_REQUIRE(!tpch::generate_stream(101000000, 0, 1.0, qs));
+    BOOST_TEST_REQUIRE(qs.size() == 22u);
+    const auto order = tpch::stream_permutation(0);
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+        BOOST_TEST(qs[i].query == order[i]);
+        BOOST_TEST(qs[i].position == static_cast<int>(i) + 1);
+        BOOST_TEST(!qs[i].sql.empty());
+    }
+    // Position 1 of the power test is Q14; its parameter is the reference log's (14 -> 1993-09-01).
+    BOOST_TEST(qs[0].query == 14);
+    BOOST_TEST(tpch::param_log_line(qs[0].parameters) == "14\t1993-09-01\n");
+    BOOST_TEST(contains(qs[0].sql, "l_shipdate < date '1993-10-01'"));
+
+    BOOST_TEST_REQUIRE(!tpch::generate_stream(std::nullopt, 7, 1.0, qs));
+    BOOST_TEST(qs[0].query == 18);
+    BOOST_TEST(qs[0].sql == sql_of(18, {"300"}, 7));
+    for (const auto& g : qs) {
+        if (g.query == 15) {
+            BOOST_TEST(contains(g.sql, "with revenue7 as"));
+        }
+    }
+    BOOST_TEST((tpch::generate_stream(5, -1, 1.0, qs) == tpch::qgen_error::invalid_stream));
+    BOOST_TEST((tpch::generate_stream(0, 1, 1.0, qs) == tpch::qgen_error::invalid_seed));
+    BOOST_TEST((tpch::generate_stream(5, 1, 0.0, qs) == tpch::qgen_error::invalid_scale));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

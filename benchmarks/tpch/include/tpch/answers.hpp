@@ -18,7 +18,10 @@
 //    for v < 0; exactly 0 for v = 0) (2.1.3.5 b and d).
 // With tolerance::strict instead, every sum, average and ratio must be within one cent of the
 // answer (|got - expected| <= 0.01): the answer set is printed rounded to cents, so a correct
-// result differs by at most half a cent plus engine rounding.
+// result differs by at most half a cent plus engine rounding. Known exception: the official Q17
+// answer is 348406.02 while the exact value on the SF 1 data is 348406.0543 (DuckDB, decimal
+// arithmetic), so strict reports Q17; the TPC rule accepts it. All 22 DuckDB SF 1 results pass
+// the TPC rule (tests/unit/tpch_answers, label long).
 //
 // Row order: rows must come in the answer's order (every TPC-H query has an ORDER BY); rows whose
 // ORDER BY key values are equal in the answer may come in any order among themselves. The row
@@ -63,10 +66,10 @@ struct result_set {
 
 /// An expected answer: column names, kinds, ORDER BY key columns and rows (values trimmed).
 struct answer_table {
-    int query = 0;                          ///< 1..22, 0 when empty
-    std::vector<std::string> columns;       ///< header names of the .out file
-    std::vector<value_kind> kinds;          ///< one per column
-    std::vector<std::size_t> order_keys;    ///< columns of the query's ORDER BY (ties may permute)
+    int query = 0;                       ///< 1..22, 0 when empty
+    std::vector<std::string> columns;    ///< header names of the .out file
+    std::vector<value_kind> kinds;       ///< one per column
+    std::vector<std::size_t> order_keys; ///< columns of the query's ORDER BY (ties may permute)
     std::vector<std::vector<std::string>> rows;
 };
 
@@ -100,9 +103,9 @@ struct answer_mismatch {
     std::size_t row = 0;    ///< 0-based data row (header excluded)
     std::size_t column = 0; ///< 0-based column
     std::string column_name;
-    std::string expected;   ///< the expected value (column count, row width as numbers)
+    std::string expected; ///< the expected value (column count, row width as numbers)
     std::string got;
-    std::string rule;       ///< the rule applied, e.g. "sum: |got - expected| <= 100"
+    std::string rule; ///< the rule applied, e.g. "sum: |got - expected| <= 100"
 };
 
 /// Outcome of a check: ok, or the first mismatch.
@@ -126,7 +129,8 @@ answer_check check_answer(const answer_table& expected, const result_set& got, t
 answer_check check_answer(int query, const result_set& got, tolerance t = tolerance::tpc);
 
 /// True when value `got` matches `expected` for a column of kind `k` under `t` (the rule of one cell).
-bool value_matches(value_kind k, std::string_view expected, std::string_view got, tolerance t = tolerance::tpc);
+bool value_matches(value_kind k, std::string_view expected, std::string_view got,
+                   tolerance t = tolerance::tpc);
 
 namespace detail {
 /// The embedded answer text of query 1..22 (compact form: blanks around fields removed).

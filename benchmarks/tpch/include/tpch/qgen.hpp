@@ -24,16 +24,18 @@ namespace tpch {
 /// parameter log are reported with std::system_category codes instead.
 enum class qgen_error {
     ok = 0,
-    invalid_query,  ///< query number outside 1..22
-    invalid_seed,   ///< seed not in -2147483646..2147483646, or 0 (degenerate streams, qgen would hang)
-    invalid_scale,  ///< scale factor not a number in (0, 100000]
-    invalid_stream, ///< negative stream number
-    invalid_position, ///< position outside 1..22 when selecting from a stream
+    invalid_query,      ///< query number outside 1..22
+    invalid_seed,       ///< seed not in -2147483646..2147483646, or 0 (degenerate streams, qgen would hang)
+    invalid_scale,      ///< scale factor not a number in (0, 100000]
+    invalid_stream,     ///< negative stream number
+    invalid_position,   ///< position outside 1..22 when selecting from a stream
     invalid_parameters, ///< parameter list that does not fit the query (count or date format)
 };
 
 const std::error_category& qgen_category() noexcept;
-inline std::error_code make_error_code(qgen_error e) noexcept { return {static_cast<int>(e), qgen_category()}; }
+inline std::error_code make_error_code(qgen_error e) noexcept {
+    return {static_cast<int>(e), qgen_category()};
+}
 
 /// Number of TPC-H queries.
 inline constexpr int query_count = 22;
@@ -64,7 +66,8 @@ std::string param_log_line(const query_parameters& p);
 
 /// Appends the log lines of `queries` to `file` (created when missing), like `qgen -l file`.
 /// Errors: std::system_category codes from opening or writing the file.
-std::error_code append_param_log(const std::filesystem::path& file, std::span<const query_parameters> queries);
+std::error_code append_param_log(const std::filesystem::path& file,
+                                 std::span<const query_parameters> queries);
 
 /// Adjusts a seed as qgen does (a negative seed gets 2147483647 added) and checks it. Valid seeds
 /// are -2147483646..2147483646 except 0 (outside, the kit's arithmetic leaves the Park–Miller range

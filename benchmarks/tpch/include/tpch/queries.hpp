@@ -16,9 +16,11 @@
 #include <tpch/qgen.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace tpch {
 
@@ -37,6 +39,22 @@ std::string_view query_template(int query) noexcept;
 /// Errors: invalid_query, invalid_parameters (wrong count, or a date parameter that is not
 /// YYYY-MM-DD / a Q1 DELTA that is not a number of days).
 std::error_code query_sql(const query_parameters& p, std::int64_t stream, std::string& out);
+
+/// One query of a stream, ready to run.
+struct generated_query {
+    int query = 0;    ///< 1..22
+    int position = 0; ///< 1..22 within the stream (the order of execution)
+    query_parameters parameters;
+    std::string sql;
+};
+
+/// The 22 queries of query stream `stream` (>= 0) in the stream's order (spec Appendix A), with the
+/// parameters of `qgen -r seed -s scale -p stream`, or of `qgen -d` when `seed` is empty. As in
+/// qgen, the stream does not change the seed: the TPC's rule (clause 2.1.3.3) is seed0 for the
+/// power test (stream 0) and seed0 + s for throughput stream s, which the caller passes.
+/// Errors: invalid_stream, invalid_seed, invalid_scale.
+std::error_code generate_stream(std::optional<std::int64_t> seed, std::int64_t stream, double scale,
+                                std::vector<generated_query>& out);
 
 /// The SQL of query `query` with the validation parameters at scale factor 1 (what the TPC's SF 1
 /// answer set was computed with); empty outside 1..22.
