@@ -1,8 +1,5 @@
 // `bb-async datagen tpch`: dbgen-identical TPC-H data, generated in parallel (benchmarks/tpch).
 // `bb-async qgen tpch` is registered from cmd_qgen.cpp.
-#include "cmd_qgen.hpp"
-#include "commands.hpp"
-
 #include <tpch/datagen.hpp>
 #include <tpch/dbgen.hpp>
 
@@ -15,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "cmd_qgen.hpp"
+#include "commands.hpp"
 #include <unistd.h>
 
 namespace bb::cli {
@@ -34,7 +33,8 @@ struct datagen_args {
 double parse_scale(const std::string& s) {
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v > tpch::max_scale_factor) {
+    if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 ||
+        v > tpch::max_scale_factor) {
         throw usage_error("--scale must be a number greater than 0 and at most 100000 (got '" + s + "')");
     }
     return v;
@@ -50,10 +50,12 @@ public:
             return;
         }
         last_ = now;
-        const double frac = p.work_total == 0 ? 1.0 : static_cast<double>(p.work_done) / static_cast<double>(p.work_total);
+        const double frac =
+            p.work_total == 0 ? 1.0 : static_cast<double>(p.work_done) / static_cast<double>(p.work_total);
         constexpr int width = 30;
         const int fill = static_cast<int>(frac * width);
-        fmt::print(stderr, "\r[{}{}] {:3.0f}%  {:.0f} MB  {}/{} files", std::string(static_cast<std::size_t>(fill), '#'),
+        fmt::print(stderr, "\r[{}{}] {:3.0f}%  {:.0f} MB  {}/{} files",
+                   std::string(static_cast<std::size_t>(fill), '#'),
                    std::string(static_cast<std::size_t>(width - fill), '.'), frac * 100,
                    static_cast<double>(p.bytes_written) / 1e6, p.files_done, p.files_total);
         if (final) {
@@ -93,7 +95,8 @@ void run_datagen_tpch(const datagen_args& a) {
     if (auto ec = tpch::parse_table_list(a.tables, o.tables, bad)) {
         if (ec == tpch::datagen_error::unknown_table) {
             throw usage_error("unknown table '" + bad +
-                              "' in --tables (use lineitem, orders, partsupp, part, customer, supplier, nation, region or all)");
+                              "' in --tables (use lineitem, orders, partsupp, part, customer, supplier, "
+                              "nation, region or all)");
         }
         throw usage_error("--tables selects no table");
     }
@@ -118,8 +121,8 @@ void run_datagen_tpch(const datagen_args& a) {
                        f.generated ? "" : "  (complete, kept)");
             kept += f.generated ? 0 : 1;
         }
-        fmt::print("{} files ({} kept) in {}, {:.0f} MB written in {:.2f} s ({:.0f} MB/s)\n", r.files.size(), kept,
-                   o.output_dir.string(), static_cast<double>(r.bytes_written) / 1e6, r.seconds,
+        fmt::print("{} files ({} kept) in {}, {:.0f} MB written in {:.2f} s ({:.0f} MB/s)\n", r.files.size(),
+                   kept, o.output_dir.string(), static_cast<double>(r.bytes_written) / 1e6, r.seconds,
                    r.seconds > 0 ? static_cast<double>(r.bytes_written) / 1e6 / r.seconds : 0.0);
     }
 }
@@ -132,19 +135,23 @@ void add_tpch_commands(CLI::App& app) {
     auto args = std::make_shared<datagen_args>();
     auto* tpch_cmd = datagen->add_subcommand(
         "tpch", "TPC-H data, byte-identical to the TPC's dbgen (.tbl), generated in parallel");
-    tpch_cmd->add_option("--scale,-s", args->scale, "Scale factor: (0, 100000], fractions allowed (0.01, 0.123)")
+    tpch_cmd
+        ->add_option("--scale,-s", args->scale, "Scale factor: (0, 100000], fractions allowed (0.01, 0.123)")
         ->required();
     tpch_cmd->add_option("--output,-o", args->output, "Output directory (created if missing)")->required();
     tpch_cmd->add_option("--format,-f", args->format, "tbl (dbgen), csv (with header) or parquet")
         ->capture_default_str();
-    tpch_cmd->add_option("--threads,-j", args->threads, "Generating threads; 0 = all cores")->capture_default_str();
-    tpch_cmd->add_option("--chunks,-C", args->chunks,
-                         "Files per table, equal to dbgen's -C K -S k parts (lineitem.tbl.1 ...); "
-                         "nation and region stay one file")
+    tpch_cmd->add_option("--threads,-j", args->threads, "Generating threads; 0 = all cores")
         ->capture_default_str();
-    tpch_cmd->add_option("--tables,-T", args->tables,
-                         "Comma-separated tables (lineitem,orders,partsupp,part,customer,supplier,nation,region) "
-                         "or all")
+    tpch_cmd
+        ->add_option("--chunks,-C", args->chunks,
+                     "Files per table, equal to dbgen's -C K -S k parts (lineitem.tbl.1 ...); "
+                     "nation and region stay one file")
+        ->capture_default_str();
+    tpch_cmd
+        ->add_option("--tables,-T", args->tables,
+                     "Comma-separated tables (lineitem,orders,partsupp,part,customer,supplier,nation,region) "
+                     "or all")
         ->capture_default_str();
     tpch_cmd->add_flag("--force", args->force, "Regenerate files the manifest lists as complete");
     tpch_cmd->add_flag("--quiet,-q", args->quiet, "No progress bar and no summary");

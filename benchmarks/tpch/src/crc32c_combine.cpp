@@ -33,7 +33,8 @@ constexpr std::uint32_t mult_mod_p(std::uint32_t a, std::uint32_t b) noexcept {
 // x^(2^k) modulo the polynomial, k = 0..31.
 struct x2n_table {
     std::uint32_t v[32];
-    constexpr x2n_table() : v{} {
+    constexpr x2n_table()
+        : v{} {
         std::uint32_t p = 1u << 30; // x^1
         v[0] = p;
         for (int k = 1; k < 32; ++k) {
@@ -59,7 +60,8 @@ std::uint32_t x2n_mod_p(std::uint64_t n, unsigned k) noexcept {
 
 #if defined(__x86_64__)
 // Three raw (unconditioned-in, unconditioned-out) CRC streams over a, a + n, a + 2n.
-__attribute__((target("sse4.2"))) void crc3(const unsigned char* a, std::size_t n, std::uint32_t out[3]) noexcept {
+__attribute__((target("sse4.2"))) void crc3(const unsigned char* a, std::size_t n,
+                                            std::uint32_t out[3]) noexcept {
     std::uint64_t x = 0xffffffffu, y = 0xffffffffu, z = 0xffffffffu;
     const unsigned char* b = a + n;
     const unsigned char* c = b + n;

@@ -1,11 +1,9 @@
 // Parallel, ordered, bounded-memory writer of dbgen-identical files (see datagen.hpp).
+#include <aws_sigv4/crc32c.hpp>
 #include <tpch/datagen.hpp>
 #include <tpch/dbgen.hpp>
 #include <tpch/text_pool.hpp>
 
-#include "crc32c_combine.hpp"
-
-#include <aws_sigv4/crc32c.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "crc32c_combine.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,15 +40,24 @@ public:
     const char* name() const noexcept override { return "tpch.datagen"; }
     std::string message(int ev) const override {
         switch (static_cast<datagen_error>(ev)) {
-        case datagen_error::ok: return "success";
-        case datagen_error::invalid_scale: return "invalid scale factor";
-        case datagen_error::invalid_chunks: return "invalid chunk count";
-        case datagen_error::invalid_threads: return "invalid thread count";
-        case datagen_error::no_tables: return "no table selected";
-        case datagen_error::unknown_table: return "unknown table";
-        case datagen_error::unsupported_format: return "unsupported output format";
-        case datagen_error::output_dir_unusable: return "output directory unusable";
-        case datagen_error::parquet_failed: return "parquet conversion failed";
+        case datagen_error::ok:
+            return "success";
+        case datagen_error::invalid_scale:
+            return "invalid scale factor";
+        case datagen_error::invalid_chunks:
+            return "invalid chunk count";
+        case datagen_error::invalid_threads:
+            return "invalid thread count";
+        case datagen_error::no_tables:
+            return "no table selected";
+        case datagen_error::unknown_table:
+            return "unknown table";
+        case datagen_error::unsupported_format:
+            return "unsupported output format";
+        case datagen_error::output_dir_unusable:
+            return "output directory unusable";
+        case datagen_error::parquet_failed:
+            return "parquet conversion failed";
         }
         return "unknown tpch.datagen error";
     }
@@ -58,12 +66,18 @@ public:
 // Parent rows per block: about 1-2.5 MB of text each.
 std::int64_t block_rows(table_group g) noexcept {
     switch (g) {
-    case table_group::orders_lineitem: return 2000;
-    case table_group::part_partsupp: return 2000;
-    case table_group::customer: return 8192;
-    case table_group::supplier: return 8192;
-    case table_group::nation: return 25;
-    case table_group::region: return 5;
+    case table_group::orders_lineitem:
+        return 2000;
+    case table_group::part_partsupp:
+        return 2000;
+    case table_group::customer:
+        return 8192;
+    case table_group::supplier:
+        return 8192;
+    case table_group::nation:
+        return 25;
+    case table_group::region:
+        return 5;
     }
     return 1000;
 }
@@ -71,12 +85,18 @@ std::int64_t block_rows(table_group g) noexcept {
 // Approximate output bytes per parent row (parent + children), for progress only.
 std::uint64_t bytes_per_row(table_group g) noexcept {
     switch (g) {
-    case table_group::orders_lineitem: return 621;
-    case table_group::part_partsupp: return 716;
-    case table_group::customer: return 162;
-    case table_group::supplier: return 141;
-    case table_group::nation: return 89;
-    case table_group::region: return 78;
+    case table_group::orders_lineitem:
+        return 621;
+    case table_group::part_partsupp:
+        return 716;
+    case table_group::customer:
+        return 162;
+    case table_group::supplier:
+        return 141;
+    case table_group::nation:
+        return 89;
+    case table_group::region:
+        return 78;
     }
     return 100;
 }
@@ -173,9 +193,10 @@ std::error_code write_manifest(const fs::path& dir, const manifest& m) {
     for (const auto* f : files) {
         s += first ? "\n" : ",\n";
         first = false;
-        s += "    {\"table\": \"" + std::string(table_name(f->t)) + "\", \"part\": " + std::to_string(f->part) +
-             ", \"name\": \"" + f->name + "\", \"rows\": " + std::to_string(f->rows) +
-             ", \"bytes\": " + std::to_string(f->bytes) + ", \"crc32c\": \"" + f->crc32c + "\"}";
+        s += "    {\"table\": \"" + std::string(table_name(f->t)) +
+             "\", \"part\": " + std::to_string(f->part) + ", \"name\": \"" + f->name +
+             "\", \"rows\": " + std::to_string(f->rows) + ", \"bytes\": " + std::to_string(f->bytes) +
+             ", \"crc32c\": \"" + f->crc32c + "\"}";
     }
     s += "\n  ]\n}\n";
     const fs::path tmp = dir / (std::string(manifest_name) + ".tmp");
@@ -197,8 +218,8 @@ std::error_code write_manifest(const fs::path& dir, const manifest& m) {
 
 struct file_state {
     datagen_file info;
-    fs::path final_path;  // where the finished file goes
-    fs::path write_path;  // what is being written (a temporary name; .tbl text for parquet)
+    fs::path final_path; // where the finished file goes
+    fs::path write_path; // what is being written (a temporary name; .tbl text for parquet)
     int fd = -1;
     std::uint32_t crc = 0;
     bool pending_parquet = false;
@@ -229,8 +250,14 @@ class run_state {
 public:
     run_state(const datagen_options& o, const scale_info& sc, manifest& m, std::vector<file_state>& files,
               std::vector<part_job>& parts, unsigned threads)
-        : o_(o), sc_(sc), manifest_(m), files_(files), parts_(parts), threads_(threads),
-          window_(std::max<std::size_t>(4, 3 * threads)), slots_(window_) {
+        : o_(o)
+        , sc_(sc)
+        , manifest_(m)
+        , files_(files)
+        , parts_(parts)
+        , threads_(threads)
+        , window_(std::max<std::size_t>(4, 3 * threads))
+        , slots_(window_) {
         for (const auto& p : parts_) {
             progress_.work_total += static_cast<std::uint64_t>(p.range.count) * bytes_per_row(p.g);
         }
@@ -324,7 +351,8 @@ private:
             }
             lk.lock();
             if (!ok) {
-                fail(std::make_error_code(std::errc::not_enough_memory), "out of memory while generating rows");
+                fail(std::make_error_code(std::errc::not_enough_memory),
+                     "out of memory while generating rows");
             }
             s.done = true;
             if (!writing_) {
@@ -448,10 +476,10 @@ private:
 
     std::mutex mu_;
     std::condition_variable cv_;
-    std::size_t claim_part_ = 0;         // part being claimed
-    std::optional<row_generator> seq_;   // positioned at the next unclaimed row of claim_part_
-    std::uint64_t next_claim_ = 0;       // blocks claimed
-    std::uint64_t written_ = 0;          // blocks written
+    std::size_t claim_part_ = 0;       // part being claimed
+    std::optional<row_generator> seq_; // positioned at the next unclaimed row of claim_part_
+    std::uint64_t next_claim_ = 0;     // blocks claimed
+    std::uint64_t written_ = 0;        // blocks written
     bool writing_ = false;
     bool failed_ = false;
     std::error_code error_;
@@ -564,9 +592,12 @@ const std::error_category& datagen_category() noexcept {
 
 std::string_view format_name(output_format f) noexcept {
     switch (f) {
-    case output_format::tbl: return "tbl";
-    case output_format::csv: return "csv";
-    case output_format::parquet: return "parquet";
+    case output_format::tbl:
+        return "tbl";
+    case output_format::csv:
+        return "csv";
+    case output_format::parquet:
+        return "parquet";
     }
     return "tbl";
 }
@@ -630,9 +661,12 @@ std::error_code parse_table_list(std::string_view list, std::vector<table>& out,
 std::string output_file_name(table t, std::int64_t part, output_format f) {
     std::string n(table_name(t));
     switch (f) {
-    case output_format::tbl: return part > 0 ? n + ".tbl." + std::to_string(part) : n + ".tbl";
-    case output_format::csv: return part > 0 ? n + "." + std::to_string(part) + ".csv" : n + ".csv";
-    case output_format::parquet: return part > 0 ? n + "." + std::to_string(part) + ".parquet" : n + ".parquet";
+    case output_format::tbl:
+        return part > 0 ? n + ".tbl." + std::to_string(part) : n + ".tbl";
+    case output_format::csv:
+        return part > 0 ? n + "." + std::to_string(part) + ".csv" : n + ".csv";
+    case output_format::parquet:
+        return part > 0 ? n + "." + std::to_string(part) + ".parquet" : n + ".parquet";
     }
     return n;
 }
@@ -732,9 +766,10 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
                     return -1;
                 }
                 f.final_path = o.output_dir / f.info.name;
-                f.write_path = o.format == output_format::parquet
-                                   ? o.output_dir / ("." + output_file_name(t, f.info.part, output_format::tbl) + ".tmp")
-                                   : o.output_dir / (f.info.name + ".tmp");
+                f.write_path =
+                    o.format == output_format::parquet
+                        ? o.output_dir / ("." + output_file_name(t, f.info.part, output_format::tbl) + ".tmp")
+                        : o.output_dir / (f.info.name + ".tmp");
                 files.push_back(std::move(f));
                 return static_cast<int>(files.size() - 1);
             };
@@ -774,9 +809,10 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
     for (const auto& f : files) {
         result.files.push_back(f.info);
     }
-    std::stable_sort(result.files.begin(), result.files.end(), [](const datagen_file& a, const datagen_file& b) {
-        return std::pair(static_cast<int>(a.t), a.part) < std::pair(static_cast<int>(b.t), b.part);
-    });
+    std::stable_sort(
+        result.files.begin(), result.files.end(), [](const datagen_file& a, const datagen_file& b) {
+            return std::pair(static_cast<int>(a.t), a.part) < std::pair(static_cast<int>(b.t), b.part);
+        });
     result.bytes_written = written;
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return {};

@@ -68,25 +68,37 @@ std::optional<scale_info> scale_info::from_factor(double f) noexcept {
 table_group group_of(table t) noexcept {
     switch (t) {
     case table::orders:
-    case table::lineitem: return table_group::orders_lineitem;
+    case table::lineitem:
+        return table_group::orders_lineitem;
     case table::part:
-    case table::partsupp: return table_group::part_partsupp;
-    case table::customer: return table_group::customer;
-    case table::supplier: return table_group::supplier;
-    case table::nation: return table_group::nation;
-    case table::region: return table_group::region;
+    case table::partsupp:
+        return table_group::part_partsupp;
+    case table::customer:
+        return table_group::customer;
+    case table::supplier:
+        return table_group::supplier;
+    case table::nation:
+        return table_group::nation;
+    case table::region:
+        return table_group::region;
     }
     return table_group::region;
 }
 
 table group_parent(table_group g) noexcept {
     switch (g) {
-    case table_group::orders_lineitem: return table::orders;
-    case table_group::part_partsupp: return table::part;
-    case table_group::customer: return table::customer;
-    case table_group::supplier: return table::supplier;
-    case table_group::nation: return table::nation;
-    case table_group::region: return table::region;
+    case table_group::orders_lineitem:
+        return table::orders;
+    case table_group::part_partsupp:
+        return table::part;
+    case table_group::customer:
+        return table::customer;
+    case table_group::supplier:
+        return table::supplier;
+    case table_group::nation:
+        return table::nation;
+    case table_group::region:
+        return table::region;
     }
     return table::region;
 }
@@ -103,12 +115,18 @@ std::optional<table> group_child(table_group g) noexcept {
 
 std::int64_t group_rows(table_group g, const scale_info& sc) noexcept {
     switch (g) {
-    case table_group::orders_lineitem: return sc.orders;
-    case table_group::part_partsupp: return sc.part;
-    case table_group::customer: return sc.customer;
-    case table_group::supplier: return sc.supplier;
-    case table_group::nation: return 25;
-    case table_group::region: return 5;
+    case table_group::orders_lineitem:
+        return sc.orders;
+    case table_group::part_partsupp:
+        return sc.part;
+    case table_group::customer:
+        return sc.customer;
+    case table_group::supplier:
+        return sc.supplier;
+    case table_group::nation:
+        return 25;
+    case table_group::region:
+        return 5;
     }
     return 0;
 }
@@ -132,7 +150,8 @@ constexpr std::uint64_t mulmod(std::uint64_t x, std::uint64_t a) noexcept {
 // 16807^k mod M for the small jumps of the row protocol.
 struct pow_table {
     std::uint64_t v[100];
-    constexpr pow_table() : v{} {
+    constexpr pow_table()
+        : v{} {
         v[0] = 1;
         for (int k = 1; k < 100; ++k) {
             v[k] = mulmod(v[k - 1], 16807);
@@ -238,17 +257,22 @@ const dbgen_tables& tables() {
 
 // ---- formatting -------------------------------------------------------------------------------------
 
-constexpr char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                               "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                               "8081828384858687888990919293949596979899";
+constexpr char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 inline int count_digits(std::uint64_t v) noexcept {
     int n = 1;
     for (;;) {
-        if (v < 10) return n;
-        if (v < 100) return n + 1;
-        if (v < 1000) return n + 2;
-        if (v < 10000) return n + 3;
+        if (v < 10)
+            return n;
+        if (v < 100)
+            return n + 1;
+        if (v < 1000)
+            return n + 2;
+        if (v < 10000)
+            return n + 3;
         v /= 10000;
         n += 4;
     }
@@ -406,13 +430,16 @@ inline std::size_t vstring(std::int64_t& x, char* out) noexcept {
     return static_cast<std::size_t>(len);
 }
 
-inline std::int64_t retail_price(std::int64_t p) noexcept { return 90000 + ((p / 10) % 20001) + 100 * (p % 1000); }
+inline std::int64_t retail_price(std::int64_t p) noexcept {
+    return 90000 + ((p / 10) % 20001) + 100 * (p % 1000);
+}
 
 inline std::int64_t supp_key(std::int64_t p, std::int64_t n, std::int64_t sup) noexcept {
     return (p + n * (sup / 4 + (p - 1) / sup)) % sup + 1;
 }
 
-inline char* put_phone(char* p, std::int64_t nation, std::int64_t a, std::int64_t e, std::int64_t n) noexcept {
+inline char* put_phone(char* p, std::int64_t nation, std::int64_t a, std::int64_t e,
+                       std::int64_t n) noexcept {
     put_digits(p, static_cast<std::uint64_t>(10 + nation % 90), 2);
     p[2] = '-';
     put_digits(p + 3, static_cast<std::uint64_t>(a), 3);
@@ -431,7 +458,8 @@ struct jump_entry {
 constexpr jump_entry jumps_orders[] = {{10, 1}, {11, 1}, {12, 2}, {13, 1}, {38, 1}, {40, 1}, {43, 1},
                                        {14, 7}, {15, 7}, {16, 7}, {17, 7}, {18, 7}, {19, 7}, {20, 7},
                                        {21, 7}, {22, 7}, {23, 7}, {24, 7}, {25, 14}};
-constexpr jump_entry jumps_part[] = {{0, 1}, {1, 1}, {2, 1}, {3, 1}, {4, 1}, {6, 2}, {37, 92}, {7, 4}, {8, 4}, {9, 8}};
+constexpr jump_entry jumps_part[] = {{0, 1}, {1, 1},   {2, 1}, {3, 1}, {4, 1},
+                                     {6, 2}, {37, 92}, {7, 4}, {8, 4}, {9, 8}};
 constexpr jump_entry jumps_supplier[] = {{32, 9}, {33, 1}, {34, 3}, {35, 1}, {36, 2},
                                          {44, 1}, {45, 1}, {46, 1}, {47, 1}};
 constexpr jump_entry jumps_customer[] = {{26, 9}, {27, 1}, {28, 3}, {29, 1}, {30, 1}, {31, 2}};
@@ -440,12 +468,18 @@ constexpr jump_entry jumps_region[] = {{42, 2}};
 
 std::span<const jump_entry> jumps_of(table_group g) noexcept {
     switch (g) {
-    case table_group::orders_lineitem: return jumps_orders;
-    case table_group::part_partsupp: return jumps_part;
-    case table_group::customer: return jumps_customer;
-    case table_group::supplier: return jumps_supplier;
-    case table_group::nation: return jumps_nation;
-    case table_group::region: return jumps_region;
+    case table_group::orders_lineitem:
+        return jumps_orders;
+    case table_group::part_partsupp:
+        return jumps_part;
+    case table_group::customer:
+        return jumps_customer;
+    case table_group::supplier:
+        return jumps_supplier;
+    case table_group::nation:
+        return jumps_nation;
+    case table_group::region:
+        return jumps_region;
     }
     return {};
 }
@@ -457,7 +491,10 @@ constexpr std::int64_t current_date = 1263; // day index of 1995-06-17
 // ---- row_generator ----------------------------------------------------------------------------------
 
 row_generator::row_generator(table_group g, const scale_info& sc, text_format fmt, const text_pool& pool)
-    : group_(g), sc_(sc), fmt_(fmt), pool_(pool.data()) {
+    : group_(g)
+    , sc_(sc)
+    , fmt_(fmt)
+    , pool_(pool.data()) {
     (void)tables();
     seek(1);
 }

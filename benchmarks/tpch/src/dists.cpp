@@ -77,6 +77,8 @@ const distribution& dist(std::string_view name) {
     throw std::out_of_range("tpch: no distribution named " + std::string(name));
 }
 
-std::span<const distribution> all_distributions() noexcept { return table(); }
+std::span<const distribution> all_distributions() noexcept {
+    return table();
+}
 
 } // namespace tpch

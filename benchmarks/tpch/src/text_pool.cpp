@@ -43,7 +43,7 @@ constexpr std::size_t slot_size = 32;
 constexpr std::size_t max_sentence = 512;
 
 struct word_list {
-    std::vector<char> slots;     // size() * slot_size bytes
+    std::vector<char> slots; // size() * slot_size bytes
     std::vector<std::uint8_t> len;
     std::vector<std::uint8_t> lut; // j in [1, total] -> entry index
     double range = 0;              // total as double, UnifInt(1, total)
@@ -95,11 +95,20 @@ struct grammar_tables {
             std::size_t n = 0;
             for (char c : f) {
                 switch (c) {
-                case 'N': a[n++] = c_np; break;
-                case 'V': a[n++] = c_vp; break;
-                case 'P': a[n++] = c_prep; break;
-                case 'T': a[n++] = c_term; break;
-                default: break;
+                case 'N':
+                    a[n++] = c_np;
+                    break;
+                case 'V':
+                    a[n++] = c_vp;
+                    break;
+                case 'P':
+                    a[n++] = c_prep;
+                    break;
+                case 'T':
+                    a[n++] = c_term;
+                    break;
+                default:
+                    break;
                 }
             }
             a[n] = c_end;
@@ -112,12 +121,23 @@ struct grammar_tables {
                 const bool comma = i + 1 < f.size() && f[i + 1] == ',';
                 const word_list* w = nullptr;
                 switch (f[i]) {
-                case 'N': w = &nouns; break;
-                case 'J': w = comma ? &adjs_comma : &adjs; break;
-                case 'D': w = &adverbs; break;
-                case 'V': w = &verbs; break;
-                case 'X': w = &auxs; break;
-                default: break;
+                case 'N':
+                    w = &nouns;
+                    break;
+                case 'J':
+                    w = comma ? &adjs_comma : &adjs;
+                    break;
+                case 'D':
+                    w = &adverbs;
+                    break;
+                case 'V':
+                    w = &verbs;
+                    break;
+                case 'X':
+                    w = &auxs;
+                    break;
+                default:
+                    break;
                 }
                 if (w != nullptr) {
                     form.lists[form.count++] = w;
@@ -155,7 +175,9 @@ public:
         return a;
     }();
 
-    explicit draw_batch(std::int64_t state, std::int64_t draws) : last_(static_cast<std::uint32_t>(state)), base_(draws) {
+    explicit draw_batch(std::int64_t state, std::int64_t draws)
+        : last_(static_cast<std::uint32_t>(state))
+        , base_(draws) {
         refill();
     }
 
@@ -206,7 +228,9 @@ private:
 // Generates the stream of "sentence + space" from a stream-5 state, counting draws.
 class sentence_writer {
 public:
-    sentence_writer(const grammar_tables& g, std::int64_t state, std::int64_t draws) : g_(g), rng_(state, draws) {}
+    sentence_writer(const grammar_tables& g, std::int64_t state, std::int64_t draws)
+        : g_(g)
+        , rng_(state, draws) {}
 
     std::int64_t draws() const noexcept { return rng_.draws(); }
     std::int64_t state() const noexcept { return rng_.state(); }
@@ -216,8 +240,12 @@ public:
         const auto& form = g_.grammar_forms[pick(g_.grammar)];
         for (std::uint8_t c : form) {
             switch (c) {
-            case c_np: p = phrase(p, g_.np_forms[pick(g_.np)]); break;
-            case c_vp: p = phrase(p, g_.vp_forms[pick(g_.vp)]); break;
+            case c_np:
+                p = phrase(p, g_.np_forms[pick(g_.np)]);
+                break;
+            case c_vp:
+                p = phrase(p, g_.vp_forms[pick(g_.vp)]);
+                break;
             case c_prep:
                 p = word(p, g_.preps);
                 p = phrase(p, g_.np_forms[pick(g_.np)]);
@@ -229,7 +257,8 @@ public:
                 *p++ = ' ';
                 return p;
             }
-            default: return p;
+            default:
+                return p;
             }
         }
         return p;
@@ -302,7 +331,9 @@ void sequential(const grammar_tables& g, char* data) {
 
 } // namespace
 
-text_pool::~text_pool() { unmap_bytes(data_, mapped_); }
+text_pool::~text_pool() {
+    unmap_bytes(data_, mapped_);
+}
 
 std::unique_ptr<text_pool> text_pool::build(unsigned threads) {
     const grammar_tables& g = tables();
@@ -320,7 +351,8 @@ std::unique_ptr<text_pool> text_pool::build(unsigned threads) {
         s.limit = i + 1 < n ? size / n * (i + 1) + region_gap * (i + 1) : pool->mapped_;
         s.limit -= max_sentence;
         // The last segment needs the rest of the pool after its expected start, plus margin.
-        const auto expected_start = static_cast<std::size_t>(static_cast<double>(s.first_draw) * bytes_per_draw);
+        const auto expected_start =
+            static_cast<std::size_t>(static_cast<double>(s.first_draw) * bytes_per_draw);
         s.target = size - std::min(size, expected_start) + (i == 0 ? 0 : (4u << 20));
         if (i == 0) {
             s.starts_ready = true;

@@ -48,8 +48,8 @@ public:
     outcome run(const std::string& args) const {
         const fs::path out = dir_ / "stdout.txt";
         const fs::path err = dir_ / "stderr.txt";
-        const std::string cmd = std::string("'") + BB_ASYNC_EXE + "' datagen tpch " + args + " >'" + out.string() +
-                                "' 2>'" + err.string() + "' </dev/null";
+        const std::string cmd = std::string("'") + BB_ASYNC_EXE + "' datagen tpch " + args + " >'" +
+                                out.string() + "' 2>'" + err.string() + "' </dev/null";
         const int rc = std::system(cmd.c_str());
         outcome o;
         o.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
@@ -99,8 +99,9 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_with_status_2) {
     expect_usage_error(f.run("--scale 0.01 --chunks 0" + out), "--chunks");
     expect_usage_error(f.run("--scale 0.01 --threads=-3" + out), "--threads");
     std::ofstream(f.dir() / "plain-file") << "x";
-    expect_usage_error(f.run("--scale 0.01 --tables region --output '" + (f.dir() / "plain-file" / "sub").string() + "'"),
-                       "output directory");
+    expect_usage_error(
+        f.run("--scale 0.01 --tables region --output '" + (f.dir() / "plain-file" / "sub").string() + "'"),
+        "output directory");
     const auto missing = f.run("--scale 0.01");
     BOOST_TEST(missing.status == 2);
     BOOST_TEST(missing.err.find("--output") != std::string::npos, missing.err);

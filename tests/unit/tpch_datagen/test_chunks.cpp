@@ -1,10 +1,10 @@
 // dbgen's chunked generation (-C n -S k, GENERATION.md §8): chunk positioning by jump-ahead, chunks
 // concatenate to the single-run file below scale 30000, the 64-bit streams at scale >= 30000.
-#include "tpch_test_util.hpp"
-
 #include <tpch/dbgen.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "tpch_test_util.hpp"
 
 using tpch::table_group;
 
@@ -114,7 +114,8 @@ BOOST_AUTO_TEST_CASE(blocks_reproduce_a_sequential_run_at_the_64_bit_scale) {
 BOOST_AUTO_TEST_CASE(partial_generation_skips_text_but_not_random_numbers) {
     // Generating only the child (like dbgen -T L) gives the same lineitems.
     const auto sc = *tpch::scale_info::from_factor(0.01);
-    tpch::row_generator gen(table_group::orders_lineitem, sc, tpch::text_format::tbl, tpch::text_pool::instance());
+    tpch::row_generator gen(table_group::orders_lineitem, sc, tpch::text_format::tbl,
+                            tpch::text_pool::instance());
     tpch::out_buffer lineitem;
     gen.generate(tpch::group_rows(table_group::orders_lineitem, sc), nullptr, &lineitem);
     BOOST_TEST((lineitem.view() == tpch_test::table_text(tpch::table::lineitem, 0.01)));

@@ -1,12 +1,12 @@
 // The parallel file writer: byte identity with any thread count, dbgen-named chunk files, the
 // manifest (checksums, skipping complete files, regenerating missing or damaged ones), CSV, Parquet,
 // and invalid options.
-#include "tpch_test_util.hpp"
-
+#include <aws_sigv4/crc32c.hpp>
 #include <tpch/datagen.hpp>
 
-#include <aws_sigv4/crc32c.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "tpch_test_util.hpp"
 
 #if defined(BB_TEST_HAVE_DUCKDB)
 #include <bb/duckdb/database.hpp>
@@ -147,8 +147,8 @@ BOOST_AUTO_TEST_CASE(rerun_keeps_complete_files_and_regenerates_damaged_ones) {
     BOOST_TEST(!find(r3, "orders.tbl.1")->generated);
     BOOST_TEST(!find(r3, "region.tbl")->generated);
     BOOST_TEST((tpch_test::read_file(dir.path() / "orders.tbl.2") == orders2));
-    std::string customers =
-        tpch_test::read_file(dir.path() / "customer.tbl.1") + tpch_test::read_file(dir.path() / "customer.tbl.2");
+    std::string customers = tpch_test::read_file(dir.path() / "customer.tbl.1") +
+                            tpch_test::read_file(dir.path() / "customer.tbl.2");
     BOOST_TEST((customers == tpch_test::table_text(table::customer, 0.01)));
 
     // Other parameters (here: no chunks) invalidate the manifest; force regenerates everything.
@@ -242,7 +242,8 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
 
     std::vector<table> tables;
     std::string bad;
-    BOOST_TEST((tpch::parse_table_list("orders,lineitems", tables, bad) == tpch::datagen_error::unknown_table));
+    BOOST_TEST(
+        (tpch::parse_table_list("orders,lineitems", tables, bad) == tpch::datagen_error::unknown_table));
     BOOST_TEST(bad == "lineitems");
     BOOST_TEST((tpch::parse_table_list(",", tables, bad) == tpch::datagen_error::no_tables));
     BOOST_TEST(!tpch::parse_table_list("orders, lineitem,orders", tables, bad));
@@ -253,7 +254,8 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
     BOOST_TEST(!tpch::parse_format("xml", f));
     BOOST_TEST(tpch::parse_format("csv", f));
     BOOST_TEST(tpch::output_file_name(table::lineitem, 3, tpch::output_format::tbl) == "lineitem.tbl.3");
-    BOOST_TEST(tpch::output_file_name(table::lineitem, 0, tpch::output_format::parquet) == "lineitem.parquet");
+    BOOST_TEST(tpch::output_file_name(table::lineitem, 0, tpch::output_format::parquet) ==
+               "lineitem.parquet");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,10 +1,10 @@
 // Row generation equals dbgen: whole files at SF 0.01 (MD5, sizes, the TPC's own output), first
 // rows at SF 0.01, 1 and 30000, CSV rendering.
-#include "tpch_test_util.hpp"
-
 #include <tpch/dbgen.hpp>
 
 #include <boost/test/unit_test.hpp>
+
+#include "tpch_test_util.hpp"
 
 using tpch::table;
 
@@ -80,7 +80,8 @@ BOOST_AUTO_TEST_CASE(sf001_every_table_equals_the_tpc_reference_files) {
     for (auto t : tpch::all_tables) {
         const std::string name = std::string(tpch::table_name(t)) + ".tbl";
         BOOST_TEST_CONTEXT(name) {
-            const std::string ref = tpch_test::read_gz(tpch_test::data_dir() + "/reference/sf0.01/" + name + ".gz");
+            const std::string ref =
+                tpch_test::read_gz(tpch_test::data_dir() + "/reference/sf0.01/" + name + ".gz");
             const auto& text = tpch_test::table_text(t, 0.01);
             BOOST_TEST(ref.size() == text.size());
             if (ref != text) { // name the first differing line

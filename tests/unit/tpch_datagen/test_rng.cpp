@@ -1,6 +1,4 @@
 // dbgen's random number machinery (GENERATION.md §1) and scale rules (§5).
-#include "tpch_test_util.hpp"
-
 #include <tpch/dbgen.hpp>
 #include <tpch/dists.hpp>
 #include <tpch/rng.hpp>
@@ -10,6 +8,8 @@
 
 #include <cmath>
 #include <limits>
+
+#include "tpch_test_util.hpp"
 
 BOOST_AUTO_TEST_SUITE(tpch_rng)
 
@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(nth_element_equals_repeated_steps_and_composes) {
 BOOST_AUTO_TEST_CASE(nth_element_on_a_64_bit_state_wraps_like_the_kit) {
     // A negative 64-bit state: the first product wraps, the remainder keeps the sign of z.
     const std::int64_t z = -6917529027641081856; // 0xA000000000000000
-    const auto p = static_cast<std::int64_t>(static_cast<std::uint64_t>(16807) * static_cast<std::uint64_t>(z));
+    const auto p =
+        static_cast<std::int64_t>(static_cast<std::uint64_t>(16807) * static_cast<std::uint64_t>(z));
     BOOST_TEST(tpch::nth_element(z, 1) == p % 2147483647);
     // A negative state keeps its sign through the C remainder.
     BOOST_TEST(tpch::nth_element(-1, 1) == -16807);

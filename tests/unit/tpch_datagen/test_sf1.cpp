@@ -1,12 +1,12 @@
 // SF 1: every file through the parallel writer (2 threads) equals the MD5 vectors; lineitem in 3
 // chunks concatenates to the same bytes. Label "long": release CI only.
-#include "tpch_test_util.hpp"
-
 #include <tpch/datagen.hpp>
 
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
+
+#include "tpch_test_util.hpp"
 
 namespace fs = std::filesystem;
 

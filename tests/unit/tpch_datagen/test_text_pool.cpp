@@ -1,14 +1,15 @@
 // The text pool (GENERATION.md §4.1): built in parallel segments, identical whatever the count.
-#include "tpch_test_util.hpp"
-
 #include <tpch/text_pool.hpp>
 
 #include <boost/test/unit_test.hpp>
 
+#include "tpch_test_util.hpp"
+
 namespace {
 constexpr std::string_view pool_md5 = "0f85e3af02482a7035e80b448c795a4c";
 constexpr std::string_view pool_begin =
-    "furiously special foxes haggle furiously blithely ironic deposits. slyly final theodolites boost slyly even "
+    "furiously special foxes haggle furiously blithely ironic deposits. slyly final theodolites boost slyly "
+    "even "
     "asymptotes. carefully final foxes wake furiously around the furiously bold deposits. ";
 constexpr std::string_view pool_end = "ruthlessly bold excuses are carefully against the busy, express s";
 } // namespace

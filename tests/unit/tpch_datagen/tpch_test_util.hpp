@@ -23,7 +23,9 @@
 
 namespace tpch {
 /// Boost.Test prints tables by name.
-inline std::ostream& boost_test_print_type(std::ostream& os, table t) { return os << table_name(t); }
+inline std::ostream& boost_test_print_type(std::ostream& os, table t) {
+    return os << table_name(t);
+}
 } // namespace tpch
 
 namespace tpch_test {
@@ -44,7 +46,10 @@ inline std::string md5_hex(std::string_view data) {
 /// Streaming MD5.
 class md5_stream {
 public:
-    md5_stream() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr); }
+    md5_stream()
+        : ctx_(EVP_MD_CTX_new()) {
+        EVP_DigestInit_ex(ctx_, EVP_md5(), nullptr);
+    }
     ~md5_stream() { EVP_MD_CTX_free(ctx_); }
     md5_stream(const md5_stream&) = delete;
     md5_stream& operator=(const md5_stream&) = delete;
@@ -66,7 +71,9 @@ private:
     EVP_MD_CTX* ctx_;
 };
 
-inline std::string data_dir() { return std::string(BB_TEST_DATA_DIR) + "/tpch"; }
+inline std::string data_dir() {
+    return std::string(BB_TEST_DATA_DIR) + "/tpch";
+}
 
 struct file_vector {
     std::uint64_t bytes = 0;
@@ -146,7 +153,9 @@ inline std::int64_t count_lines(std::string_view s) {
     return n;
 }
 
-inline std::string first_line(std::string_view s) { return std::string(s.substr(0, s.find('\n'))); }
+inline std::string first_line(std::string_view s) {
+    return std::string(s.substr(0, s.find('\n')));
+}
 
 /// A fresh directory under the build tree's temp area, removed on destruction.
 class temp_dir {

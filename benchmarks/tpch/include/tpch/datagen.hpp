@@ -27,18 +27,20 @@ namespace tpch {
 /// reported with std::system_category codes instead.
 enum class datagen_error {
     ok = 0,
-    invalid_scale,        ///< scale factor not a number in (0, 100000]
-    invalid_chunks,       ///< chunk count < 1 or > 1000000
-    invalid_threads,      ///< thread count > 1024
-    no_tables,            ///< the table list is empty after parsing
-    unknown_table,        ///< a table name that is not one of the eight TPC-H tables
-    unsupported_format,   ///< format not tbl/csv/parquet, or parquet without DuckDB in this build
-    output_dir_unusable,  ///< the output directory cannot be created or written
-    parquet_failed,       ///< DuckDB could not convert a generated file to Parquet
+    invalid_scale,       ///< scale factor not a number in (0, 100000]
+    invalid_chunks,      ///< chunk count < 1 or > 1000000
+    invalid_threads,     ///< thread count > 1024
+    no_tables,           ///< the table list is empty after parsing
+    unknown_table,       ///< a table name that is not one of the eight TPC-H tables
+    unsupported_format,  ///< format not tbl/csv/parquet, or parquet without DuckDB in this build
+    output_dir_unusable, ///< the output directory cannot be created or written
+    parquet_failed,      ///< DuckDB could not convert a generated file to Parquet
 };
 
 const std::error_category& datagen_category() noexcept;
-inline std::error_code make_error_code(datagen_error e) noexcept { return {static_cast<int>(e), datagen_category()}; }
+inline std::error_code make_error_code(datagen_error e) noexcept {
+    return {static_cast<int>(e), datagen_category()};
+}
 
 /// Output file format.
 enum class output_format { tbl, csv, parquet };
@@ -67,10 +69,10 @@ struct datagen_options {
     double scale_factor = 1;
     std::filesystem::path output_dir;
     output_format format = output_format::tbl;
-    unsigned threads = 0;       ///< 0: all cores
-    std::int64_t chunks = 1;    ///< files per scaled table (NATION and REGION are always one file)
-    std::vector<table> tables;  ///< empty: all eight
-    bool force = false;         ///< ignore the manifest: regenerate every selected file
+    unsigned threads = 0;      ///< 0: all cores
+    std::int64_t chunks = 1;   ///< files per scaled table (NATION and REGION are always one file)
+    std::vector<table> tables; ///< empty: all eight
+    bool force = false;        ///< ignore the manifest: regenerate every selected file
     /// Called after every written block (and once at the end); may be empty.
     std::function<void(const datagen_progress&)> on_progress;
 };
@@ -78,12 +80,12 @@ struct datagen_options {
 /// One output file as recorded in the manifest.
 struct datagen_file {
     table t = table::region;
-    std::int64_t part = 0;       ///< 1..K for chunked output, 0 for a single file
-    std::string name;            ///< file name inside the output directory
+    std::int64_t part = 0; ///< 1..K for chunked output, 0 for a single file
+    std::string name;      ///< file name inside the output directory
     std::int64_t rows = 0;
     std::uint64_t bytes = 0;
-    std::string crc32c;          ///< CRC-32C of the file content, 8 lower-case hex digits
-    bool generated = false;      ///< false: found complete from an earlier run and kept
+    std::string crc32c;     ///< CRC-32C of the file content, 8 lower-case hex digits
+    bool generated = false; ///< false: found complete from an earlier run and kept
 };
 
 struct datagen_result {

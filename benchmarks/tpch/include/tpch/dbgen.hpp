@@ -22,12 +22,12 @@ inline constexpr double max_scale_factor = 100000.0;
 
 /// Row counts of a scale factor (GENERATION.md §5), with the kit's rules for fractional factors.
 struct scale_info {
-    double factor = 1;          ///< as given
-    std::int64_t scale = 1;     ///< integer scale S: trunc(factor) for factor >= 1, else 1
-    std::int64_t part = 0;      ///< PART rows (PARTSUPP has 4 per part)
-    std::int64_t supplier = 0;  ///< SUPPLIER rows
-    std::int64_t customer = 0;  ///< CUSTOMER rows
-    std::int64_t orders = 0;    ///< ORDERS rows (LINEITEM has 1..7 per order)
+    double factor = 1;         ///< as given
+    std::int64_t scale = 1;    ///< integer scale S: trunc(factor) for factor >= 1, else 1
+    std::int64_t part = 0;     ///< PART rows (PARTSUPP has 4 per part)
+    std::int64_t supplier = 0; ///< SUPPLIER rows
+    std::int64_t customer = 0; ///< CUSTOMER rows
+    std::int64_t orders = 0;   ///< ORDERS rows (LINEITEM has 1..7 per order)
 
     /// True when o_custkey and l_partkey use the 64-bit generator (S >= 30000).
     bool big() const noexcept { return scale >= 30000; }
@@ -66,7 +66,13 @@ class out_buffer {
 public:
     out_buffer() = default;
     ~out_buffer() { std::free(data_); }
-    out_buffer(out_buffer&& o) noexcept : data_(o.data_), size_(o.size_), cap_(o.cap_) { o.data_ = nullptr; o.size_ = o.cap_ = 0; }
+    out_buffer(out_buffer&& o) noexcept
+        : data_(o.data_)
+        , size_(o.size_)
+        , cap_(o.cap_) {
+        o.data_ = nullptr;
+        o.size_ = o.cap_ = 0;
+    }
     out_buffer& operator=(out_buffer&& o) noexcept {
         std::swap(data_, o.data_);
         std::swap(size_, o.size_);

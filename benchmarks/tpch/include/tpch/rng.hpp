@@ -27,7 +27,7 @@ inline constexpr std::array<std::int64_t, stream_count> stream_seeds{
 
 /// Per-row budget ("boundary") of each stream (GENERATION.md §1.5).
 inline constexpr std::array<std::int64_t, stream_count> stream_budgets{
-    1, 1, 1, 1, 1, 1, 2, 4, 4,  8, 1, 1, 2, 1, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    1, 1,  1, 1, 1, 1, 2, 4, 4, 8, 1, 1, 2, 1,  7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
     7, 14, 9, 1, 3, 1, 1, 2, 9, 1, 3, 1, 2, 92, 1, 1, 1, 2, 2, 1, 1, 1, 1, 1};
 
 /// One Park–Miller step for a valid state 0 < x < M: x * 16807 mod M.
@@ -62,7 +62,8 @@ constexpr std::int64_t unif_int64(std::int64_t& state, std::int64_t lo, std::int
     state = static_cast<std::int64_t>(u);
     std::int64_t v = state;
     if (v < 0) {
-        v = static_cast<std::int64_t>(0u - static_cast<std::uint64_t>(v)); // INT64_MIN stays negative, as in the kit
+        v = static_cast<std::int64_t>(
+            0u - static_cast<std::uint64_t>(v)); // INT64_MIN stays negative, as in the kit
     }
     return lo + (v % (hi - lo + 1));
 }
@@ -74,7 +75,8 @@ constexpr std::int64_t nth_element(std::int64_t x, std::int64_t n) noexcept {
     std::int64_t m = rng_multiplier;
     while (n > 0) {
         if (n & 1) {
-            const auto p = static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * static_cast<std::uint64_t>(z));
+            const auto p =
+                static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * static_cast<std::uint64_t>(z));
             z = p % rng_modulus;
         }
         n >>= 1;

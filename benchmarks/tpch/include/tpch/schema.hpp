@@ -49,6 +49,8 @@ std::string_view table_name(table t) noexcept;
 std::optional<table> parse_table(std::string_view name) noexcept;
 
 /// True for NATION and REGION: fixed size, never scaled and never split into chunks.
-constexpr bool is_fixed_size(table t) noexcept { return t == table::nation || t == table::region; }
+constexpr bool is_fixed_size(table t) noexcept {
+    return t == table::nation || t == table::region;
+}
 
 } // namespace tpch
