@@ -1,14 +1,15 @@
 // Static and environment-variable providers.
-#include "detail.hpp"
-
 #include <engine/credentials/documents.hpp>
+
+#include "detail.hpp"
 
 namespace engine::credentials {
 namespace {
 
 class static_provider final : public detail::provider_base {
 public:
-    explicit static_provider(identity id) : id_(std::move(id)) {}
+    explicit static_provider(identity id)
+        : id_(std::move(id)) {}
     std::string_view name() const noexcept override { return "static"; }
 
 protected:
@@ -20,7 +21,8 @@ private:
 
 class environment_provider final : public detail::provider_base {
 public:
-    explicit environment_provider(environment env) : env_(std::move(env)) {}
+    explicit environment_provider(environment env)
+        : env_(std::move(env)) {}
     std::string_view name() const noexcept override { return "environment"; }
 
 protected:

@@ -3,12 +3,15 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+
 #include <sys/stat.h>
 
 namespace engine::credentials {
 namespace {
 
-bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+bool is_blank(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (is_blank(s.front()) || s.front() == '\r'))
@@ -29,7 +32,10 @@ std::string lower(std::string_view s) {
 class parser {
 public:
     parser(file_kind kind, std::string_view file_name, profile_file& out, std::string& message)
-        : kind_(kind), file_name_(file_name), out_(out), message_(message) {}
+        : kind_(kind)
+        , file_name_(file_name)
+        , out_(out)
+        , message_(message) {}
 
     std::error_code run(std::string_view text) {
         if (text.starts_with("\xEF\xBB\xBF"))
@@ -246,7 +252,7 @@ std::error_code read_text_file(const std::string& path, std::string& out, std::s
 namespace {
 
 std::error_code load_one(const std::string& path, file_kind kind, profile_file& out, std::string& message) {
-    struct stat st{};
+    struct stat st {};
     if (path.empty() || ::stat(path.c_str(), &st) != 0) {
         out = {};
         return {}; // a missing file is an empty file

@@ -1,7 +1,7 @@
 // The cached decorator: one refresh at a time, shared by every waiter.
-#include "detail.hpp"
-
 #include <boost/asio/detached.hpp>
+
+#include "detail.hpp"
 
 namespace engine::credentials {
 namespace {
@@ -11,7 +11,9 @@ namespace asio = boost::asio;
 class cached_provider final : public detail::provider_base {
 public:
     cached_provider(provider_ptr inner, environment env, cache_options options)
-        : inner_(std::move(inner)), env_(std::move(env)), options_(options) {}
+        : inner_(std::move(inner))
+        , env_(std::move(env))
+        , options_(options) {}
 
     std::string_view name() const noexcept override { return inner_->name(); }
 
@@ -24,7 +26,8 @@ protected:
         if (!p) {
             // co_spawn may run the refresh inline up to its first suspension (and even to the end).
             p = pending_ = std::make_shared<refresh_state>(ex);
-            asio::co_spawn(ex, refresh(std::static_pointer_cast<cached_provider>(shared_from_this()), p), asio::detached);
+            asio::co_spawn(ex, refresh(std::static_pointer_cast<cached_provider>(shared_from_this()), p),
+                           asio::detached);
         }
         while (!p->done) {
             auto [ec] = co_await p->wakeup.async_wait(detail::nothrow_awaitable);
@@ -34,15 +37,16 @@ protected:
             // (g++ 12 miscompiles co_await inside && or ||: keep it a statement of its own.)
             const bool stop = co_await detail::cancelled();
             if (stop)
-                co_return credentials_result::failure(detail::aborted(),
-                                                      std::string(name()) + ": cancelled while waiting for a refresh");
+                co_return credentials_result::failure(
+                    detail::aborted(), std::string(name()) + ": cancelled while waiting for a refresh");
         }
         co_return p->result;
     }
 
 private:
     struct refresh_state {
-        explicit refresh_state(const asio::any_io_executor& ex) : wakeup(ex, asio::steady_timer::time_point::max()) {}
+        explicit refresh_state(const asio::any_io_executor& ex)
+            : wakeup(ex, asio::steady_timer::time_point::max()) {}
         asio::steady_timer wakeup; // never expires: cancel() wakes every waiter
         bool done = false;
         credentials_result result;
@@ -52,17 +56,20 @@ private:
         return !id.expiration || env_.now() + options_.refresh_before < *id.expiration;
     }
 
-    static asio::awaitable<void> refresh(std::shared_ptr<cached_provider> self, std::shared_ptr<refresh_state> p) {
+    static asio::awaitable<void> refresh(std::shared_ptr<cached_provider> self,
+                                         std::shared_ptr<refresh_state> p) {
         credentials_result r;
         try {
             r = co_await self->inner_->get_credentials();
         } catch (const std::exception& e) {
             r = credentials_result::failure(error::invalid_configuration,
-                                            std::string(self->name()) + ": unexpected exception: " + e.what());
+                                            std::string(self->name()) +
+                                                ": unexpected exception: " + e.what());
         }
         if (r) {
             self->cached_ = r.value;
-        } else if (self->cached_ && self->cached_->expiration && self->env_.now() < *self->cached_->expiration) {
+        } else if (self->cached_ && self->cached_->expiration &&
+                   self->env_.now() < *self->cached_->expiration) {
             // The old credentials still work: keep using them, the next call retries the refresh.
             r = credentials_result::success(*self->cached_);
         }
@@ -83,7 +90,8 @@ private:
 class chain_provider final : public detail::provider_base {
 public:
     chain_provider(std::vector<provider_ptr> providers, chain_options options)
-        : providers_(std::move(providers)), options_(std::move(options)) {}
+        : providers_(std::move(providers))
+        , options_(std::move(options)) {}
 
     std::string_view name() const noexcept override { return "chain"; }
 
@@ -99,7 +107,8 @@ protected:
                 co_return credentials_result::failure(detail::aborted(), "credentials chain cancelled");
             if (!r) {
                 note(tried, n, p->name(),
-                     "no answer after " + std::to_string(options_.per_provider_timeout.count()) + " ms (skipped)");
+                     "no answer after " + std::to_string(options_.per_provider_timeout.count()) +
+                         " ms (skipped)");
                 continue;
             }
             if (*r)

@@ -4,13 +4,15 @@ namespace engine::credentials {
 
 std::string default_chain_help() {
     return "To configure credentials, use one of:\n"
-           "  - environment: export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... (and AWS_SESSION_TOKEN=...\n"
+           "  - environment: export AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... (and "
+           "AWS_SESSION_TOKEN=...\n"
            "    for temporary credentials)\n"
            "  - shared files: run `aws configure`, or write ~/.aws/credentials:\n"
            "        [default]\n"
            "        aws_access_key_id = ...\n"
            "        aws_secret_access_key = ...\n"
-           "    and pick a profile with AWS_PROFILE=<name> (or --profile); a profile may also use role_arn +\n"
+           "    and pick a profile with AWS_PROFILE=<name> (or --profile); a profile may also use role_arn "
+           "+\n"
            "    source_profile, web_identity_token_file + role_arn, or credential_process = <command>\n"
            "  - web identity (EKS/IRSA): AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN\n"
            "  - containers (ECS, EKS Pod Identity): AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or\n"

@@ -23,7 +23,9 @@ namespace asio = boost::asio;
 inline constexpr auto nothrow_awaitable = asio::as_tuple(asio::use_awaitable);
 
 /// boost::asio::error::operation_aborted as a std::error_code.
-inline std::error_code aborted() { return boost::system::error_code(asio::error::operation_aborted); }
+inline std::error_code aborted() {
+    return boost::system::error_code(asio::error::operation_aborted);
+}
 
 /// True when the awaiting coroutine has been asked to stop.
 inline asio::awaitable<bool> cancelled() {

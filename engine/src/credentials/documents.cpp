@@ -34,40 +34,39 @@ const boost::json::string* member(const boost::json::object& o, std::string_view
     return &it->value().get_string();
 }
 
-struct field_names {
-    std::string_view document;
-    std::string_view token; // "SessionToken" or "Token"
-};
-
-credentials_result parse_common(std::string_view json, const field_names& names, const boost::json::object** obj_out,
-                                boost::json::value& storage) {
-    boost::system::error_code ec;
-    storage = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec);
-    if (ec || !storage.is_object())
-        return bad(names.document, "not a JSON object");
-    const auto& o = storage.get_object();
-    *obj_out = &o;
+// Reads AccessKeyId, SecretAccessKey, the token member and Expiration from a parsed object.
+credentials_result read_keys(const boost::json::object& o, std::string_view document,
+                             std::string_view token_key) {
     const auto* akid = member(o, "AccessKeyId");
     const auto* secret = member(o, "SecretAccessKey");
     if (akid == nullptr || akid->empty())
-        return bad(names.document, "AccessKeyId missing or empty");
+        return bad(document, "AccessKeyId missing or empty");
     if (secret == nullptr || secret->empty())
-        return bad(names.document, "SecretAccessKey missing or empty");
+        return bad(document, "SecretAccessKey missing or empty");
     identity id;
     id.keys.access_key_id = std::string(akid->data(), akid->size());
     id.keys.secret_access_key = std::string(secret->data(), secret->size());
-    if (const auto* tok = member(o, names.token))
+    if (const auto* tok = member(o, token_key))
         id.keys.session_token = std::string(tok->data(), tok->size());
     if (auto it = o.find("Expiration"); it != o.end() && !it->value().is_null()) {
         const auto* exp = member(o, "Expiration");
         if (exp == nullptr)
-            return bad(names.document, "Expiration is not a string");
+            return bad(document, "Expiration is not a string");
         auto t = parse_iso8601(std::string_view(exp->data(), exp->size()));
         if (!t)
-            return bad(names.document, "Expiration is not an ISO 8601 date-time");
+            return bad(document, "Expiration is not an ISO 8601 date-time");
         id.expiration = *t;
     }
     return credentials_result::success(std::move(id));
+}
+
+// Parses `json` into `storage`; nullptr when it is not a JSON object.
+const boost::json::object* parse_object(std::string_view json, boost::json::value& storage) {
+    boost::system::error_code ec;
+    storage = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec);
+    if (ec || !storage.is_object())
+        return nullptr;
+    return &storage.get_object();
 }
 
 } // namespace
@@ -138,49 +137,45 @@ std::optional<time_point> parse_iso8601(std::string_view s) noexcept {
 }
 
 credentials_result parse_process_output(std::string_view json) {
+    constexpr std::string_view doc = "credential_process output";
     boost::json::value storage;
-    const boost::json::object* o = nullptr;
-    // Check Version before the keys so a wrong version is reported as such.
-    {
-        boost::system::error_code ec;
-        auto v = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec);
-        if (ec || !v.is_object())
-            return bad("credential_process output", "not a JSON object");
-        auto it = v.get_object().find("Version");
-        if (it == v.get_object().end())
-            return bad("credential_process output", "Version missing (expected 1)");
-        const auto& ver = it->value();
-        if (!((ver.is_int64() && ver.get_int64() == 1) || (ver.is_uint64() && ver.get_uint64() == 1)))
-            return bad("credential_process output", "unsupported Version (expected 1)");
-    }
-    auto r = parse_common(json, {"credential_process output", "SessionToken"}, &o, storage);
+    const auto* o = parse_object(json, storage);
+    if (o == nullptr)
+        return bad(doc, "not a JSON object");
+    // Version first, so that a document of another version is reported as such.
+    auto it = o->find("Version");
+    if (it == o->end())
+        return bad(doc, "Version missing (expected 1)");
+    const auto& ver = it->value();
+    if (!((ver.is_int64() && ver.get_int64() == 1) || (ver.is_uint64() && ver.get_uint64() == 1)))
+        return bad(doc, "unsupported Version (expected 1)");
+    auto r = read_keys(*o, doc, "SessionToken");
     if (r)
         r.value.source = "credential_process";
     return r;
 }
 
 credentials_result parse_imds_document(std::string_view json) {
+    constexpr std::string_view doc = "instance metadata credentials";
     boost::json::value storage;
-    const boost::json::object* o = nullptr;
-    {
-        boost::system::error_code ec;
-        auto v = boost::json::parse(boost::json::string_view(json.data(), json.size()), ec);
-        if (!ec && v.is_object()) {
-            if (const auto* code = member(v.get_object(), "Code"); code != nullptr && *code != "Success")
-                return bad("instance metadata credentials", "Code is \"" + std::string(code->data(), code->size()) +
-                                                                "\", not \"Success\"");
-        }
-    }
-    auto r = parse_common(json, {"instance metadata credentials", "Token"}, &o, storage);
+    const auto* o = parse_object(json, storage);
+    if (o == nullptr)
+        return bad(doc, "not a JSON object");
+    if (const auto* code = member(*o, "Code"); code != nullptr && *code != "Success")
+        return bad(doc, "Code is \"" + std::string(code->data(), code->size()) + "\", not \"Success\"");
+    auto r = read_keys(*o, doc, "Token");
     if (r)
         r.value.source = "imds";
     return r;
 }
 
 credentials_result parse_container_document(std::string_view json) {
+    constexpr std::string_view doc = "container credentials";
     boost::json::value storage;
-    const boost::json::object* o = nullptr;
-    auto r = parse_common(json, {"container credentials", "Token"}, &o, storage);
+    const auto* o = parse_object(json, storage);
+    if (o == nullptr)
+        return bad(doc, "not a JSON object");
+    auto r = read_keys(*o, doc, "Token");
     if (r)
         r.value.source = "container";
     return r;

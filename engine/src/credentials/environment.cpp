@@ -4,7 +4,9 @@
 
 namespace engine::credentials {
 
-environment::environment(lookup_fn lookup, clock_fn now) : lookup_(std::move(lookup)), now_(std::move(now)) {
+environment::environment(lookup_fn lookup, clock_fn now)
+    : lookup_(std::move(lookup))
+    , now_(std::move(now)) {
     if (!now_)
         now_ = [] { return clock_type::now(); };
 }
@@ -50,7 +52,9 @@ bool environment::get_bool(std::string_view name) const {
     return true;
 }
 
-time_point environment::now() const { return now_(); }
+time_point environment::now() const {
+    return now_();
+}
 
 std::string environment::home() const {
     if (home_)

@@ -1,5 +1,3 @@
-#include "detail.hpp"
-
 #include <engine/credentials/http_fetcher.hpp>
 
 #include <boost/asio/ip/address.hpp>
@@ -8,6 +6,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+
+#include "detail.hpp"
 
 namespace engine::credentials {
 
@@ -65,7 +65,8 @@ bool parse_url(std::string_view url, protocol::http_request& out, std::string& m
     std::string_view rest = url.substr(sep + 3);
     const auto path_start = rest.find_first_of("/?#");
     std::string_view authority = rest.substr(0, path_start);
-    std::string_view tail = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
+    std::string_view tail =
+        path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
     if (authority.find('@') != std::string_view::npos) {
         message = "URL with user info";
         return false;
@@ -126,12 +127,15 @@ bool parse_url(std::string_view url, protocol::http_request& out, std::string& m
             continue;
         auto eq = part.find('=');
         out.query.emplace_back(protocol::uri_decode(part.substr(0, eq)),
-                               eq == std::string_view::npos ? std::string() : protocol::uri_decode(part.substr(eq + 1)));
+                               eq == std::string_view::npos ? std::string()
+                                                            : protocol::uri_decode(part.substr(eq + 1)));
     }
     return true;
 }
 
-std::string expiry_text(const identity& id) { return id.expiration ? format_time(*id.expiration) : "never"; }
+std::string expiry_text(const identity& id) {
+    return id.expiration ? format_time(*id.expiration) : "never";
+}
 
 } // namespace detail
 
@@ -145,7 +149,8 @@ using detail::nothrow_awaitable;
 
 class plain_http_fetcher final : public http_fetcher {
 public:
-    asio::awaitable<fetch_result> fetch(const protocol::http_request& req, std::chrono::milliseconds timeout) override {
+    asio::awaitable<fetch_result> fetch(const protocol::http_request& req,
+                                        std::chrono::milliseconds timeout) override {
         if (req.scheme != "http")
             co_return fetch_result{error::unsupported_scheme, {}};
         auto r = co_await detail::with_timeout(exchange(req), timeout);
@@ -171,7 +176,8 @@ private:
             endpoints.emplace_back(addr, req.port);
         } else {
             tcp::resolver resolver(ex);
-            auto [rec, results] = co_await resolver.async_resolve(host, std::to_string(req.port), nothrow_awaitable);
+            auto [rec, results] =
+                co_await resolver.async_resolve(host, std::to_string(req.port), nothrow_awaitable);
             if (rec) {
                 out.ec = rec;
                 co_return out;
@@ -239,6 +245,8 @@ private:
 
 } // namespace
 
-std::shared_ptr<http_fetcher> make_plain_http_fetcher() { return std::make_shared<plain_http_fetcher>(); }
+std::shared_ptr<http_fetcher> make_plain_http_fetcher() {
+    return std::make_shared<plain_http_fetcher>();
+}
 
 } // namespace engine::credentials

@@ -24,6 +24,8 @@ std::string to_string(const identity& id) {
     return s;
 }
 
-std::ostream& operator<<(std::ostream& os, const identity& id) { return os << to_string(id); }
+std::ostream& operator<<(std::ostream& os, const identity& id) {
+    return os << to_string(id);
+}
 
 } // namespace engine::credentials

@@ -1,14 +1,14 @@
 // credential_process: /bin/sh -c <command>, stdout read through a non-blocking pipe on the
 // caller's executor, exit status reaped with waitpid(WNOHANG) polled on a timer (no SIGCHLD
 // handler: the engine installs no process-wide state).
-#include "detail.hpp"
-
 #include <engine/credentials/documents.hpp>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <cerrno>
 #include <cstring>
+
+#include "detail.hpp"
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -102,7 +102,9 @@ std::string exit_text(int status) {
 class process_provider final : public detail::provider_base {
 public:
     process_provider(std::string command, process_options options, std::string source)
-        : command_(std::move(command)), options_(options), source_(std::move(source)) {}
+        : command_(std::move(command))
+        , options_(options)
+        , source_(std::move(source)) {}
 
     std::string_view name() const noexcept override { return "credential_process"; }
 
@@ -112,10 +114,9 @@ protected:
         if (!r) {
             if (co_await detail::cancelled())
                 co_return credentials_result::failure(detail::aborted(), "credential_process cancelled");
-            co_return credentials_result::failure(error::timeout, "credential_process (" + source_ +
-                                                                      ") did not finish within " +
-                                                                      std::to_string(options_.timeout.count()) +
-                                                                      " ms; it was killed");
+            co_return credentials_result::failure(
+                error::timeout, "credential_process (" + source_ + ") did not finish within " +
+                                    std::to_string(options_.timeout.count()) + " ms; it was killed");
         }
         co_return std::move(*r);
     }
@@ -125,8 +126,8 @@ private:
         auto ex = co_await asio::this_coro::executor;
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0)
-            co_return credentials_result::failure(error::process_spawn,
-                                                  std::string("cannot create a pipe: ") + std::strerror(errno));
+            co_return credentials_result::failure(
+                error::process_spawn, std::string("cannot create a pipe: ") + std::strerror(errno));
         asio::posix::stream_descriptor out(ex, fds[0]);
         child_process child;
         std::string message;
@@ -143,13 +144,14 @@ private:
             output.append(buf, n);
             if (output.size() > options_.max_output)
                 co_return credentials_result::failure(
-                    error::process_output_too_large,
-                    "credential_process (" + source_ + ") wrote more than " + std::to_string(options_.max_output) +
-                        " bytes to stdout; it was killed");
+                    error::process_output_too_large, "credential_process (" + source_ + ") wrote more than " +
+                                                         std::to_string(options_.max_output) +
+                                                         " bytes to stdout; it was killed");
             if (rec == asio::error::eof)
                 break;
             if (rec)
-                co_return credentials_result::failure(rec, "reading credential_process output: " + rec.message());
+                co_return credentials_result::failure(rec,
+                                                      "reading credential_process output: " + rec.message());
         }
         // stdout is closed; the process is normally exiting. Poll for its status.
         int status = 0;
@@ -163,9 +165,9 @@ private:
             delay = std::min<std::chrono::milliseconds>(delay * 2, 50ms);
         }
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            co_return credentials_result::failure(error::process_exit, "credential_process (" + source_ + ") " +
-                                                                          exit_text(status) +
-                                                                          "; see its messages above (stderr)");
+            co_return credentials_result::failure(
+                error::process_exit, "credential_process (" + source_ + ") " + exit_text(status) +
+                                         "; see its messages above (stderr)");
         auto r = parse_process_output(output);
         if (!r) {
             r.message = "credential_process (" + source_ + "): " + r.message;

@@ -1,10 +1,10 @@
 // The shared-files provider: resolves the selected profile (role_arn / source_profile chains,
 // web identity, credential_process, static keys) in botocore's order.
-#include "detail.hpp"
-
 #include <engine/credentials/config_file.hpp>
 
 #include <algorithm>
+
+#include "detail.hpp"
 
 namespace engine::credentials {
 namespace {
@@ -24,7 +24,8 @@ std::optional<int> to_int(const std::string* v) {
     if (v == nullptr)
         return std::nullopt;
     int n = 0;
-    if (v->empty() || v->size() > 9 || !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (v->empty() || v->size() > 9 ||
+        !std::all_of(v->begin(), v->end(), [](char c) { return c >= '0' && c <= '9'; }))
         return std::nullopt;
     for (char c : *v)
         n = n * 10 + (c - '0');
@@ -34,7 +35,9 @@ std::optional<int> to_int(const std::string* v) {
 class profile_provider final : public detail::provider_base {
 public:
     profile_provider(environment env, std::shared_ptr<http_fetcher> http, profile_options options)
-        : env_(std::move(env)), http_(std::move(http)), options_(std::move(options)) {}
+        : env_(std::move(env))
+        , http_(std::move(http))
+        , options_(std::move(options)) {}
 
     std::string_view name() const noexcept override { return "profile"; }
 
@@ -51,7 +54,8 @@ protected:
             if (is_explicit)
                 co_return credentials_result::failure(error::profile_not_found,
                                                       "profile \"" + name + "\" not found in " + files);
-            co_return credentials_result::failure(error::not_configured, "no profile \"default\" in " + files);
+            co_return credentials_result::failure(error::not_configured,
+                                                  "no profile \"default\" in " + files);
         }
         std::vector<std::string> visited;
         co_return co_await resolve(cfg, name, visited);
@@ -66,9 +70,9 @@ private:
             return credentials_result::failure(error::not_configured, "");
         if (akid == nullptr || secret == nullptr)
             return credentials_result::failure(
-                error::invalid_configuration,
-                "profile \"" + p.name + "\" in " + path + " sets " +
-                    (akid ? "aws_access_key_id but not aws_secret_access_key" : "aws_secret_access_key but not aws_access_key_id"));
+                error::invalid_configuration, "profile \"" + p.name + "\" in " + path + " sets " +
+                                                  (akid ? "aws_access_key_id but not aws_secret_access_key"
+                                                        : "aws_secret_access_key but not aws_access_key_id"));
         identity id;
         id.keys.access_key_id = *akid;
         id.keys.secret_access_key = *secret;
@@ -83,8 +87,8 @@ private:
         auto found = cfg.find(name);
         if (!found)
             co_return credentials_result::failure(error::profile_not_found,
-                                                  "source profile \"" + name + "\" not found in " + cfg.config_path +
-                                                      " or " + cfg.credentials_path);
+                                                  "source profile \"" + name + "\" not found in " +
+                                                      cfg.config_path + " or " + cfg.credentials_path);
         const profile& p = *found;
         const std::string label = "profile \"" + name + "\"";
         visited.push_back(name);
@@ -98,8 +102,8 @@ private:
             const auto* source_profile = p.get("source_profile");
             const auto* credential_source = p.get("credential_source");
             if (source_profile != nullptr && credential_source != nullptr)
-                co_return credentials_result::failure(error::invalid_configuration,
-                                                      label + " sets both source_profile and credential_source");
+                co_return credentials_result::failure(
+                    error::invalid_configuration, label + " sets both source_profile and credential_source");
             provider_ptr source;
             if (source_profile != nullptr) {
                 credentials_result src;
@@ -111,8 +115,8 @@ private:
                         src = static_keys(cfg, p, file_kind::config);
                     if (src.not_configured())
                         co_return credentials_result::failure(
-                            error::invalid_configuration,
-                            label + " is its own source_profile but has no aws_access_key_id/aws_secret_access_key");
+                            error::invalid_configuration, label + " is its own source_profile but has no "
+                                                                  "aws_access_key_id/aws_secret_access_key");
                 } else if (seen) {
                     std::string loop;
                     for (const auto& v : visited)
@@ -123,8 +127,8 @@ private:
                     src = co_await resolve(cfg, *source_profile, visited);
                     if (src.not_configured())
                         co_return credentials_result::failure(error::invalid_configuration,
-                                                              label + ": source profile \"" + *source_profile +
-                                                                  "\" has no credentials");
+                                                              label + ": source profile \"" +
+                                                                  *source_profile + "\" has no credentials");
                 }
                 if (!src)
                     co_return src;
@@ -158,15 +162,16 @@ private:
                     co_return credentials_result::failure(error::invalid_configuration,
                                                           label + ": duration_seconds is not a number");
             }
-            auto r = co_await make_assume_role_provider(source, role, env_, http_, options_.sts)->get_credentials();
+            auto r = co_await make_assume_role_provider(source, role, env_, http_, options_.sts)
+                         ->get_credentials();
             if (r)
                 r.value.source += " via profile " + name;
             co_return r;
         }
         if (token_file != nullptr) {
             if (role_arn == nullptr)
-                co_return credentials_result::failure(error::invalid_configuration,
-                                                      label + " sets web_identity_token_file but not role_arn");
+                co_return credentials_result::failure(
+                    error::invalid_configuration, label + " sets web_identity_token_file but not role_arn");
             role_config role;
             role.role_arn = *role_arn;
             if (const auto* v = p.get("role_session_name"))
@@ -177,13 +182,15 @@ private:
         if (p.get("sso_session") != nullptr || p.get("sso_start_url") != nullptr)
             co_return credentials_result::failure(
                 error::unsupported,
-                label + " uses IAM Identity Center (SSO), which is not supported directly; add\n"
-                        "credential_process = aws configure export-credentials --profile " +
+                label +
+                    " uses IAM Identity Center (SSO), which is not supported directly; add\n"
+                    "credential_process = aws configure export-credentials --profile " +
                     name + " --format process\nto a profile and use that one");
         if (auto r = static_keys(cfg, p, file_kind::credentials); !r.not_configured())
             co_return r;
         if (const auto* cmd = p.get("credential_process")) {
-            auto r = co_await make_process_provider(*cmd, options_.process, "profile " + name)->get_credentials();
+            auto r =
+                co_await make_process_provider(*cmd, options_.process, "profile " + name)->get_credentials();
             co_return r;
         }
         if (auto r = static_keys(cfg, p, file_kind::config); !r.not_configured())
@@ -201,7 +208,8 @@ private:
 
 } // namespace
 
-provider_ptr make_profile_provider(environment env, std::shared_ptr<http_fetcher> http, profile_options options) {
+provider_ptr make_profile_provider(environment env, std::shared_ptr<http_fetcher> http,
+                                   profile_options options) {
     return std::make_shared<profile_provider>(std::move(env), std::move(http), std::move(options));
 }
 

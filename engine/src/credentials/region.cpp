@@ -2,7 +2,8 @@
 
 namespace engine::credentials {
 
-resolved_region resolve_region_from_config(const environment& env, const std::optional<std::string>& explicit_region,
+resolved_region resolve_region_from_config(const environment& env,
+                                           const std::optional<std::string>& explicit_region,
                                            const shared_config* config, const std::string& profile_name) {
     if (explicit_region && !explicit_region->empty())
         return {*explicit_region, "explicit"};
@@ -23,7 +24,8 @@ resolved_region resolve_region_from_config(const environment& env, const std::op
 
 resolved_region resolve_region(const environment& env, const std::optional<std::string>& explicit_region,
                                const std::optional<std::string>& explicit_profile, std::string* message) {
-    if ((explicit_region && !explicit_region->empty()) || env.get("AWS_REGION") || env.get("AWS_DEFAULT_REGION"))
+    if ((explicit_region && !explicit_region->empty()) || env.get("AWS_REGION") ||
+        env.get("AWS_DEFAULT_REGION"))
         return resolve_region_from_config(env, explicit_region, nullptr, {});
     shared_config cfg;
     std::string msg;

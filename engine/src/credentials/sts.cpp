@@ -1,15 +1,13 @@
 // STS providers: AssumeRole (signed with source credentials) and AssumeRoleWithWebIdentity.
 // Requests and decoding come from protocol::sts; signing from aws_sigv4.
-#include "detail.hpp"
-
-#include <engine/credentials/config_file.hpp>
-
 #include <aws_sigv4/hash.hpp>
 #include <aws_sigv4/sign.hpp>
-
+#include <engine/credentials/config_file.hpp>
 #include <protocol/endpoint.hpp>
 #include <protocol/service_error.hpp>
 #include <protocol/sts.hpp>
+
+#include "detail.hpp"
 
 namespace engine::credentials {
 namespace {
@@ -66,7 +64,8 @@ asio::awaitable<credentials_result> call_sts(http_fetcher& http, protocol::http_
         const std::string target = req.target();
         const std::string payload_hash = aws_sigv4::sha256_hex(req.body);
         std::error_code tec;
-        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(env.now().time_since_epoch()).count();
+        const auto secs =
+            std::chrono::duration_cast<std::chrono::seconds>(env.now().time_since_epoch()).count();
         const auto when = aws_sigv4::signing_time::from_unix(secs, tec);
         const auto settings = aws_sigv4::settings::json_service();
         aws_sigv4::signing_params params{*signer, sts.region, "sts", when, payload_hash, settings};
@@ -85,8 +84,9 @@ asio::awaitable<credentials_result> call_sts(http_fetcher& http, protocol::http_
     if (res.ec) {
         if (res.ec == detail::aborted())
             co_return credentials_result::failure(res.ec, what + ": cancelled");
-        co_return credentials_result::failure(res.ec == error::timeout ? std::error_code(error::timeout) : res.ec,
-                                              what + ": STS at " + where + ": " + detail::describe(res.ec, sts.timeout));
+        co_return credentials_result::failure(
+            res.ec == error::timeout ? std::error_code(error::timeout) : res.ec,
+            what + ": STS at " + where + ": " + detail::describe(res.ec, sts.timeout));
     }
     response = std::move(res.response);
     if (response.status < 200 || response.status > 299) {
@@ -115,10 +115,13 @@ protocol::http_response_view view_of(const fetch_response& r, std::vector<protoc
 
 class assume_role_provider final : public detail::provider_base {
 public:
-    assume_role_provider(provider_ptr source, role_config role, environment env, std::shared_ptr<http_fetcher> http,
-                         sts_options sts)
-        : source_(std::move(source)), role_(std::move(role)), env_(std::move(env)), http_(std::move(http)),
-          sts_(std::move(sts)) {}
+    assume_role_provider(provider_ptr source, role_config role, environment env,
+                         std::shared_ptr<http_fetcher> http, sts_options sts)
+        : source_(std::move(source))
+        , role_(std::move(role))
+        , env_(std::move(env))
+        , http_(std::move(http))
+        , sts_(std::move(sts)) {}
 
     std::string_view name() const noexcept override { return "assume-role"; }
 
@@ -127,7 +130,8 @@ protected:
         const std::string what = "AssumeRole " + role_.role_arn;
         auto src = co_await source_->get_credentials();
         if (!src) {
-            src.message = what + ": source credentials (" + std::string(source_->name()) + "): " + src.message;
+            src.message =
+                what + ": source credentials (" + std::string(source_->name()) + "): " + src.message;
             if (src.not_configured())
                 src.ec = error::invalid_configuration; // a named source that has nothing is a broken setup
             co_return src;
@@ -169,8 +173,11 @@ class web_identity_provider final : public detail::provider_base {
 public:
     web_identity_provider(std::string token_file, role_config role, environment env,
                           std::shared_ptr<http_fetcher> http, sts_options sts)
-        : token_file_(std::move(token_file)), role_(std::move(role)), env_(std::move(env)), http_(std::move(http)),
-          sts_(std::move(sts)) {}
+        : token_file_(std::move(token_file))
+        , role_(std::move(role))
+        , env_(std::move(env))
+        , http_(std::move(http))
+        , sts_(std::move(sts)) {}
 
     std::string_view name() const noexcept override { return "web-identity"; }
 
@@ -186,8 +193,8 @@ public:
         while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
             token.pop_back();
         if (token.empty())
-            co_return credentials_result::failure(error::invalid_configuration,
-                                                  what + ": web identity token file " + token_file + " is empty");
+            co_return credentials_result::failure(
+                error::invalid_configuration, what + ": web identity token file " + token_file + " is empty");
         protocol::endpoint ep;
         if (auto ec = sts_endpoint(env_, sts_, ep, message))
             co_return credentials_result::failure(ec, what + ": " + message);
@@ -222,7 +229,9 @@ private:
 class web_identity_env_provider final : public detail::provider_base {
 public:
     web_identity_env_provider(environment env, std::shared_ptr<http_fetcher> http, sts_options sts)
-        : env_(std::move(env)), http_(std::move(http)), sts_(std::move(sts)) {}
+        : env_(std::move(env))
+        , http_(std::move(http))
+        , sts_(std::move(sts)) {}
 
     std::string_view name() const noexcept override { return "web-identity"; }
 
@@ -230,11 +239,12 @@ protected:
     asio::awaitable<credentials_result> run() override {
         auto file = env_.get("AWS_WEB_IDENTITY_TOKEN_FILE");
         if (!file)
-            co_return credentials_result::failure(error::not_configured, "AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+            co_return credentials_result::failure(error::not_configured,
+                                                  "AWS_WEB_IDENTITY_TOKEN_FILE is not set");
         auto arn = env_.get("AWS_ROLE_ARN");
         if (!arn)
-            co_return credentials_result::failure(error::invalid_configuration,
-                                                  "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+            co_return credentials_result::failure(
+                error::invalid_configuration, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
         role_config role;
         role.role_arn = *arn;
         role.session_name = env_.get("AWS_ROLE_SESSION_NAME").value_or("");
@@ -252,8 +262,8 @@ private:
 
 provider_ptr make_assume_role_provider(provider_ptr source, role_config role, environment env,
                                        std::shared_ptr<http_fetcher> http, sts_options sts) {
-    return std::make_shared<assume_role_provider>(std::move(source), std::move(role), std::move(env), std::move(http),
-                                                  std::move(sts));
+    return std::make_shared<assume_role_provider>(std::move(source), std::move(role), std::move(env),
+                                                  std::move(http), std::move(sts));
 }
 
 provider_ptr make_web_identity_provider(std::string token_file, role_config role, environment env,
@@ -262,7 +272,8 @@ provider_ptr make_web_identity_provider(std::string token_file, role_config role
                                                    std::move(http), std::move(sts));
 }
 
-provider_ptr make_web_identity_env_provider(environment env, std::shared_ptr<http_fetcher> http, sts_options sts) {
+provider_ptr make_web_identity_env_provider(environment env, std::shared_ptr<http_fetcher> http,
+                                            sts_options sts) {
     return std::make_shared<web_identity_env_provider>(std::move(env), std::move(http), std::move(sts));
 }
 

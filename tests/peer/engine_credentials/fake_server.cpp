@@ -19,7 +19,8 @@ using asio::ip::tcp;
 namespace test {
 
 struct fake_server::state {
-    explicit state(asio::io_context& ioc) : acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
+    explicit state(asio::io_context& ioc)
+        : acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {}
     tcp::acceptor acceptor;
     handler_fn handler;
     std::vector<fake_request> log;
@@ -82,7 +83,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<fake_server::state> st) {
 
 } // namespace
 
-fake_server::fake_server(asio::io_context& ioc, handler_fn handler) : state_(std::make_shared<state>(ioc)) {
+fake_server::fake_server(asio::io_context& ioc, handler_fn handler)
+    : state_(std::make_shared<state>(ioc)) {
     state_->handler = std::move(handler);
     asio::co_spawn(ioc, accept_loop(state_), asio::detached);
 }
@@ -96,9 +98,15 @@ fake_server::~fake_server() {
             t->cancel();
 }
 
-std::uint16_t fake_server::port() const { return state_->acceptor.local_endpoint().port(); }
-std::string fake_server::url() const { return "http://127.0.0.1:" + std::to_string(port()); }
-const std::vector<fake_request>& fake_server::requests() const { return state_->log; }
+std::uint16_t fake_server::port() const {
+    return state_->acceptor.local_endpoint().port();
+}
+std::string fake_server::url() const {
+    return "http://127.0.0.1:" + std::to_string(port());
+}
+const std::vector<fake_request>& fake_server::requests() const {
+    return state_->log;
+}
 
 int fake_server::count(const std::string& target) const {
     int n = 0;
@@ -109,10 +117,11 @@ int fake_server::count(const std::string& target) const {
 
 engine::credentials::credentials_result run(asio::io_context& ioc, engine::credentials::provider_ptr p) {
     std::optional<engine::credentials::credentials_result> out;
-    asio::co_spawn(ioc, p->get_credentials(), [&](std::exception_ptr ep, engine::credentials::credentials_result r) {
-        BOOST_TEST(!ep);
-        out = std::move(r);
-    });
+    asio::co_spawn(ioc, p->get_credentials(),
+                   [&](std::exception_ptr ep, engine::credentials::credentials_result r) {
+                       BOOST_TEST(!ep);
+                       out = std::move(r);
+                   });
     ioc.restart();
     while (!out && ioc.run_one() > 0) {
     }

@@ -56,7 +56,8 @@ private:
 };
 
 /// Runs `p->get_credentials()` on `ioc` to completion.
-engine::credentials::credentials_result run(boost::asio::io_context& ioc, engine::credentials::provider_ptr p);
+engine::credentials::credentials_result run(boost::asio::io_context& ioc,
+                                            engine::credentials::provider_ptr p);
 
 /// A port on 127.0.0.1 with nothing listening (bound then closed).
 std::uint16_t dead_port();

@@ -1,14 +1,13 @@
 // Providers against local fake IMDS, ECS and STS endpoints (Beast servers on 127.0.0.1).
-#include "fake_server.hpp"
-
 #include <engine/credentials/default_chain.hpp>
-
 #include <protocol/http.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+
+#include "fake_server.hpp"
 
 namespace asio = boost::asio;
 using namespace engine::credentials;
@@ -30,9 +29,9 @@ struct fake_clock {
 };
 
 std::string json_doc(std::string akid, time_point exp, bool imds = true) {
-    return std::string("{") + (imds ? R"("Code":"Success","Type":"AWS-HMAC",)" : "") + R"("AccessKeyId":")" + akid +
-           R"(","SecretAccessKey":"secret-)" + akid + R"(","Token":"token-)" + akid + R"(","Expiration":")" +
-           format_time(exp) + "\"}";
+    return std::string("{") + (imds ? R"("Code":"Success","Type":"AWS-HMAC",)" : "") + R"("AccessKeyId":")" +
+           akid + R"(","SecretAccessKey":"secret-)" + akid + R"(","Token":"token-)" + akid +
+           R"(","Expiration":")" + format_time(exp) + "\"}";
 }
 
 // A fake IMDS: token "TOKEN-1", role "test-role", documents expiring one hour after `clock`.
@@ -93,14 +92,16 @@ std::string sts_xml(const std::string& action, const std::string& akid, const st
     return "<" + action + "Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><" + action +
            "Result><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn><AssumedRoleId>ARO:s"
            "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" +
-           akid + "</AccessKeyId><SecretAccessKey>secret-" + akid + "</SecretAccessKey><SessionToken>token-" + akid +
-           "</SessionToken><Expiration>" + exp + "</Expiration></Credentials></" + action +
-           "Result><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></" + action + "Response>";
+           akid + "</AccessKeyId><SecretAccessKey>secret-" + akid + "</SecretAccessKey><SessionToken>token-" +
+           akid + "</SessionToken><Expiration>" + exp + "</Expiration></Credentials></" + action +
+           "Result><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></" + action +
+           "Response>";
 }
 
 // A fake STS: answers AssumeRole / AssumeRoleWithWebIdentity with ASIASTS<n>.
 struct fake_sts {
-    explicit fake_sts(asio::io_context& ioc) : server(ioc, [this](const fake_request& r) { return handle(r); }) {}
+    explicit fake_sts(asio::io_context& ioc)
+        : server(ioc, [this](const fake_request& r) { return handle(r); }) {}
 
     fake_response handle(const fake_request& r) {
         auto f = form(r.body);
@@ -109,7 +110,8 @@ struct fake_sts {
         if (!error_code.empty())
             return {403,
                     "<ErrorResponse><Error><Type>Sender</Type><Code>" + error_code +
-                        "</Code><Message>not allowed</Message></Error><RequestId>req-err</RequestId></ErrorResponse>",
+                        "</Code><Message>not "
+                        "allowed</Message></Error><RequestId>req-err</RequestId></ErrorResponse>",
                     {}};
         ++serial;
         return {200, sts_xml(f["Action"], "ASIASTS" + std::to_string(serial), "2030-01-01T00:00:00Z"), {}};
@@ -128,7 +130,8 @@ BOOST_AUTO_TEST_CASE(token_flow_v2) {
     asio::io_context ioc;
     fake_clock clock;
     fake_imds imds(ioc, clock);
-    auto p = make_imds_provider(environment::from_map({}, clock.fn()), make_plain_http_fetcher(), imds_at(imds.server));
+    auto p = make_imds_provider(environment::from_map({}, clock.fn()), make_plain_http_fetcher(),
+                                imds_at(imds.server));
     auto r = test::run(ioc, p);
     BOOST_TEST_REQUIRE(!r.ec, r.message);
     BOOST_TEST(r.value.keys.access_key_id == "ASIAIMDS1");
@@ -147,7 +150,8 @@ BOOST_AUTO_TEST_CASE(endpoint_from_environment) {
     asio::io_context ioc;
     fake_clock clock;
     fake_imds imds(ioc, clock);
-    auto env = environment::from_map({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.server.url() + "/"}}, clock.fn());
+    auto env =
+        environment::from_map({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.server.url() + "/"}}, clock.fn());
     auto r = test::run(ioc, make_imds_provider(env, make_plain_http_fetcher()));
     BOOST_TEST_REQUIRE(!r.ec, r.message);
     BOOST_TEST(imds.server.count("/latest/api/token") == 1);
@@ -193,11 +197,13 @@ BOOST_AUTO_TEST_CASE(no_role_hang_unreachable_disabled) {
     dead.endpoint = "http://127.0.0.1:" + std::to_string(test::dead_port());
     auto refused = test::run(ioc, make_imds_provider(env, make_plain_http_fetcher(), dead));
     BOOST_TEST(refused.ec == error::not_configured);
-    BOOST_TEST(refused.message.find("no instance metadata service at " + dead.endpoint) == 0u, refused.message);
+    BOOST_TEST(refused.message.find("no instance metadata service at " + dead.endpoint) == 0u,
+               refused.message);
 
     auto disabled_env = environment::from_map({{"AWS_EC2_METADATA_DISABLED", "TRUE"}}, clock.fn());
     const auto before = imds.server.requests().size();
-    auto disabled = test::run(ioc, make_imds_provider(disabled_env, make_plain_http_fetcher(), imds_at(imds.server)));
+    auto disabled =
+        test::run(ioc, make_imds_provider(disabled_env, make_plain_http_fetcher(), imds_at(imds.server)));
     BOOST_TEST(disabled.ec == error::not_configured);
     BOOST_TEST(imds.server.requests().size() == before);
 }
@@ -207,7 +213,8 @@ BOOST_AUTO_TEST_CASE(cached_imds_refreshes_ahead_of_expiry) {
     fake_clock clock;
     fake_imds imds(ioc, clock);
     auto env = environment::from_map({}, clock.fn());
-    auto p = make_cached_provider(make_imds_provider(env, make_plain_http_fetcher(), imds_at(imds.server)), env);
+    auto p =
+        make_cached_provider(make_imds_provider(env, make_plain_http_fetcher(), imds_at(imds.server)), env);
     BOOST_TEST(test::run(ioc, p).value.keys.access_key_id == "ASIAIMDS1");
     clock.now += 50min;
     BOOST_TEST(test::run(ioc, p).value.keys.access_key_id == "ASIAIMDS1");
@@ -224,7 +231,8 @@ BOOST_AUTO_TEST_CASE(concurrent_requests_share_one_refresh) {
     fake_imds imds(ioc, clock);
     imds.doc_delay = 50ms; // keep the refresh in flight while the others arrive
     auto env = environment::from_map({}, clock.fn());
-    auto p = make_cached_provider(make_imds_provider(env, make_plain_http_fetcher(), imds_at(imds.server)), env);
+    auto p =
+        make_cached_provider(make_imds_provider(env, make_plain_http_fetcher(), imds_at(imds.server)), env);
     std::vector<std::string> got;
     for (int i = 0; i < 8; ++i)
         asio::co_spawn(ioc, p->get_credentials(), [&](std::exception_ptr, credentials_result r) {
@@ -258,10 +266,11 @@ BOOST_AUTO_TEST_CASE(full_uri_with_token_from_file_and_env) {
     BOOST_TEST(server.requests().back().header("authorization") == "env-auth-token");
 
     // The token file wins over the variable.
-    auto env2 = environment::from_map({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/creds?id=7"},
-                                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-auth-token"},
-                                       {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", data_dir + "/container_token"}},
-                                      clock.fn());
+    auto env2 =
+        environment::from_map({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/creds?id=7"},
+                               {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-auth-token"},
+                               {"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", data_dir + "/container_token"}},
+                              clock.fn());
     auto r2 = test::run(ioc, make_container_provider(env2, make_plain_http_fetcher()));
     BOOST_TEST_REQUIRE(!r2.ec, r2.message);
     BOOST_TEST(server.requests().back().header("authorization") == "file-auth-token");
@@ -271,7 +280,8 @@ BOOST_AUTO_TEST_CASE(disallowed_hosts_bad_tokens_and_errors) {
     asio::io_context ioc;
     fake_server server(ioc, [&](const fake_request&) { return fake_response{500, "boom", {}}; });
     auto run_env = [&](std::map<std::string, std::string, std::less<>> vars) {
-        return test::run(ioc, make_container_provider(environment::from_map(std::move(vars)), make_plain_http_fetcher()));
+        return test::run(
+            ioc, make_container_provider(environment::from_map(std::move(vars)), make_plain_http_fetcher()));
     };
     auto far = run_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.10/creds"}});
     BOOST_TEST(far.ec == error::invalid_configuration);
@@ -287,20 +297,22 @@ BOOST_AUTO_TEST_CASE(disallowed_hosts_bad_tokens_and_errors) {
     BOOST_TEST(status.message.find("s3cr3t") == std::string::npos, status.message);
     auto none = run_env({});
     BOOST_TEST(none.ec == error::not_configured);
-    auto localhost_ok = run_env({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost:" +
-                                                                            std::to_string(server.port()) + "/c"}});
+    auto localhost_ok = run_env(
+        {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://localhost:" + std::to_string(server.port()) + "/c"}});
     BOOST_TEST(localhost_ok.ec == error::http_status); // allowed, reached the server
 }
 
 // Captures the request instead of sending it (the relative URI goes to 169.254.170.2).
 class capturing_fetcher final : public http_fetcher {
 public:
-    asio::awaitable<fetch_result> fetch(const protocol::http_request& req, std::chrono::milliseconds timeout) override {
+    asio::awaitable<fetch_result> fetch(const protocol::http_request& req,
+                                        std::chrono::milliseconds timeout) override {
         last = req;
         last_timeout = timeout;
         fetch_result r;
         r.response.status = 200;
-        r.response.body = R"({"AccessKeyId":"ASIAREL","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"})";
+        r.response.body = R"({"AccessKeyId":"ASIAREL","SecretAccessKey":"s","Token":"t",)"
+                          R"("Expiration":"2030-01-01T00:00:00Z"})";
         co_return r;
     }
     protocol::http_request last;
@@ -344,7 +356,8 @@ BOOST_AUTO_TEST_CASE(profile_role_arn_with_source_profile) {
     BOOST_TEST(r.value.keys.access_key_id == "ASIASTS1");
     BOOST_TEST(r.value.keys.session_token == "token-ASIASTS1");
     BOOST_TEST(format_time(*r.value.expiration) == "2030-01-01T00:00:00Z");
-    BOOST_TEST(r.value.source.find("assume-role arn:aws:iam::123456789012:role/reader") == 0u, r.value.source);
+    BOOST_TEST(r.value.source.find("assume-role arn:aws:iam::123456789012:role/reader") == 0u,
+               r.value.source);
     BOOST_TEST_REQUIRE(sts.server.requests().size() == 1u);
     const auto& req = sts.server.requests()[0];
     auto f = form(req.body);
@@ -369,14 +382,16 @@ BOOST_AUTO_TEST_CASE(chained_roles_and_self_source) {
     BOOST_TEST(r.value.keys.access_key_id == "ASIASTS2");
     BOOST_TEST_REQUIRE(sts.server.requests().size() == 2u);
     // The second AssumeRole is signed with the first one's temporary credentials.
-    BOOST_TEST(sts.server.requests()[1].header("authorization").find("Credential=ASIASTS1/") != std::string::npos);
+    BOOST_TEST(sts.server.requests()[1].header("authorization").find("Credential=ASIASTS1/") !=
+               std::string::npos);
     BOOST_TEST(sts.server.requests()[1].header("x-amz-security-token") == "token-ASIASTS1");
     BOOST_TEST(form(sts.server.requests()[1].body)["RoleSessionName"] == "second-session");
 
     po.profile = "self";
     auto s = test::run(ioc, make_profile_provider(sts_env(sts), make_plain_http_fetcher(), po));
     BOOST_TEST_REQUIRE(!s.ec, s.message);
-    BOOST_TEST(sts.server.requests().back().header("authorization").find("Credential=AKIDSELF/") != std::string::npos);
+    BOOST_TEST(sts.server.requests().back().header("authorization").find("Credential=AKIDSELF/") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(credential_source_environment) {
@@ -435,16 +450,18 @@ BOOST_AUTO_TEST_CASE(web_identity_from_environment_and_profile) {
     BOOST_TEST(f["RoleSessionName"] == "pod-1");
     BOOST_TEST(req.header("authorization").empty()); // unsigned
 
-    auto missing_role = test::run(ioc, make_web_identity_env_provider(
-                                           sts_env(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", data_dir + "/nope"}}),
-                                           make_plain_http_fetcher(), so));
-    BOOST_TEST(missing_role.ec == error::invalid_configuration);
-    auto not_set = test::run(ioc, make_web_identity_env_provider(sts_env(sts), make_plain_http_fetcher(), so));
-    BOOST_TEST(not_set.ec == error::not_configured);
-    auto bad_file = test::run(ioc, make_web_identity_env_provider(
-                                       sts_env(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", data_dir + "/nope"},
-                                                     {"AWS_ROLE_ARN", "arn:aws:iam::1:role/x"}}),
+    auto missing_role = test::run(
+        ioc,
+        make_web_identity_env_provider(sts_env(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", data_dir + "/nope"}}),
                                        make_plain_http_fetcher(), so));
+    BOOST_TEST(missing_role.ec == error::invalid_configuration);
+    auto not_set =
+        test::run(ioc, make_web_identity_env_provider(sts_env(sts), make_plain_http_fetcher(), so));
+    BOOST_TEST(not_set.ec == error::not_configured);
+    auto bad_file = test::run(
+        ioc, make_web_identity_env_provider(sts_env(sts, {{"AWS_WEB_IDENTITY_TOKEN_FILE", data_dir + "/nope"},
+                                                          {"AWS_ROLE_ARN", "arn:aws:iam::1:role/x"}}),
+                                            make_plain_http_fetcher(), so));
     BOOST_TEST(bad_file.ec == error::file_read);
 
     profile_options po;
@@ -479,10 +496,12 @@ BOOST_AUTO_TEST_CASE(hanging_container_times_out_then_imds) {
 BOOST_AUTO_TEST_CASE(nothing_found_names_the_imds_endpoint) {
     asio::io_context ioc;
     const std::string dead = "http://127.0.0.1:" + std::to_string(test::dead_port());
-    auto env = environment::from_map({{"HOME", "/nonexistent-bb-home"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", dead}});
+    auto env = environment::from_map(
+        {{"HOME", "/nonexistent-bb-home"}, {"AWS_EC2_METADATA_SERVICE_ENDPOINT", dead}});
     auto r = test::run(ioc, make_default_provider(env));
     BOOST_TEST(r.ec == error::no_credentials);
-    BOOST_TEST(r.message.find("5. imds: no instance metadata service at " + dead) != std::string::npos, r.message);
+    BOOST_TEST(r.message.find("5. imds: no instance metadata service at " + dead) != std::string::npos,
+               r.message);
     BOOST_TEST(r.message.find("To configure credentials") != std::string::npos);
 }
 

@@ -1,6 +1,4 @@
 // credential_process against real child processes (/bin/sh).
-#include "fake_server.hpp"
-
 #include <engine/credentials/provider.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -11,6 +9,8 @@
 
 #include <chrono>
 #include <functional>
+
+#include "fake_server.hpp"
 
 namespace asio = boost::asio;
 using namespace engine::credentials;
@@ -23,8 +23,8 @@ credentials_result run_command(const std::string& cmd, process_options o = {}) {
     return test::run(ioc, make_process_provider(cmd, o, "test"));
 }
 
-const std::string ok_json =
-    R"({"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "proc-secret", "SessionToken": "proc-token", "Expiration": "2030-05-06T07:08:09Z"})";
+const std::string ok_json = R"({"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "proc-secret", )"
+                            R"("SessionToken": "proc-token", "Expiration": "2030-05-06T07:08:09Z"})";
 
 } // namespace
 
@@ -42,8 +42,9 @@ BOOST_AUTO_TEST_CASE(reads_stdout_document) {
 
 BOOST_AUTO_TEST_CASE(shell_features_and_stderr_pass_through) {
     // A pipeline, a variable and a message on stderr (which goes to the test's stderr).
-    auto r = run_command("echo 'credential helper: logging to stderr' >&2; K=AKIDSH; "
-                         "printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"x\"}' \"$K\" | cat");
+    auto r =
+        run_command("echo 'credential helper: logging to stderr' >&2; K=AKIDSH; "
+                    "printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"x\"}' \"$K\" | cat");
     BOOST_TEST_REQUIRE(!r.ec, r.message);
     BOOST_TEST(r.value.keys.access_key_id == "AKIDSH");
     BOOST_TEST(!r.value.expiration.has_value());
@@ -52,7 +53,8 @@ BOOST_AUTO_TEST_CASE(shell_features_and_stderr_pass_through) {
 BOOST_AUTO_TEST_CASE(non_zero_exit_is_a_clear_error) {
     auto r = run_command("printf '%s' '" + ok_json + "'; echo 'token expired, run login' >&2; exit 3");
     BOOST_TEST(r.ec == error::process_exit);
-    BOOST_TEST(r.message == "credential_process (test) exited with status 3; see its messages above (stderr)");
+    BOOST_TEST(r.message ==
+               "credential_process (test) exited with status 3; see its messages above (stderr)");
     auto sig = run_command("kill -TERM $$");
     BOOST_TEST(sig.ec == error::process_exit);
     BOOST_TEST(sig.message.find("killed by signal 15") != std::string::npos, sig.message);
@@ -64,7 +66,8 @@ BOOST_AUTO_TEST_CASE(non_zero_exit_is_a_clear_error) {
 BOOST_AUTO_TEST_CASE(bad_output_never_echoes_it) {
     auto r = run_command("echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"LEAKME\"}'");
     BOOST_TEST(r.ec == error::invalid_document);
-    BOOST_TEST(r.message == "credential_process (test): credential_process output: unsupported Version (expected 1)");
+    BOOST_TEST(r.message ==
+               "credential_process (test): credential_process output: unsupported Version (expected 1)");
     auto garbage = run_command("echo 'not json LEAKME'");
     BOOST_TEST(garbage.ec == error::invalid_document);
     BOOST_TEST(garbage.message.find("LEAKME") == std::string::npos);
@@ -122,9 +125,8 @@ BOOST_AUTO_TEST_CASE(cancellation_kills_the_process) {
     asio::cancellation_signal sig;
     std::optional<credentials_result> out;
     asio::co_spawn(ioc, make_process_provider("sleep 30")->get_credentials(),
-                   asio::bind_cancellation_slot(sig.slot(), [&](std::exception_ptr, credentials_result r) {
-                       out = std::move(r);
-                   }));
+                   asio::bind_cancellation_slot(
+                       sig.slot(), [&](std::exception_ptr, credentials_result r) { out = std::move(r); }));
     asio::steady_timer t(ioc, 100ms);
     t.async_wait([&](auto) { sig.emit(asio::cancellation_type::terminal); });
     const auto start = std::chrono::steady_clock::now();
@@ -136,9 +138,10 @@ BOOST_AUTO_TEST_CASE(cancellation_kills_the_process) {
 
 BOOST_AUTO_TEST_CASE(profile_credential_process_beats_config_file_keys) {
     asio::io_context ioc;
-    auto env = environment::from_map({{"AWS_CONFIG_FILE", BB_TEST_DATA_DIR "/engine_credentials/config"},
-                                      {"AWS_SHARED_CREDENTIALS_FILE", BB_TEST_DATA_DIR "/engine_credentials/credentials"},
-                                      {"AWS_PROFILE", "proc"}});
+    auto env = environment::from_map(
+        {{"AWS_CONFIG_FILE", BB_TEST_DATA_DIR "/engine_credentials/config"},
+         {"AWS_SHARED_CREDENTIALS_FILE", BB_TEST_DATA_DIR "/engine_credentials/credentials"},
+         {"AWS_PROFILE", "proc"}});
     auto r = test::run(ioc, make_profile_provider(env, make_plain_http_fetcher()));
     BOOST_TEST_REQUIRE(!r.ec, r.message);
     BOOST_TEST(r.value.keys.access_key_id == "AKIDPROC");

@@ -60,7 +60,8 @@ BOOST_AUTO_TEST_CASE(config_sections_default_and_profile_prefix) {
 }
 
 BOOST_AUTO_TEST_CASE(credentials_sections_are_bare_names) {
-    auto f = parse_ok("[default]\naws_access_key_id = A\n[dev]\naws_access_key_id = B\n", file_kind::credentials);
+    auto f =
+        parse_ok("[default]\naws_access_key_id = A\n[dev]\naws_access_key_id = B\n", file_kind::credentials);
     BOOST_TEST(prop(f, "default", "aws_access_key_id") == "A");
     BOOST_TEST(prop(f, "dev", "aws_access_key_id") == "B");
     auto g = parse_ok("[profile dev]\nx = 1\n", file_kind::credentials);
@@ -128,8 +129,8 @@ BOOST_AUTO_TEST_CASE(merged_profile_credentials_file_wins) {
     std::string msg;
     BOOST_TEST_REQUIRE(!parse_profile_file("[profile p]\nregion = r\nx = config\n", file_kind::config, "c",
                                            cfg.config, msg));
-    BOOST_TEST_REQUIRE(!parse_profile_file("[p]\nx = creds\nempty =\n", file_kind::credentials, "k",
-                                           cfg.credentials, msg));
+    BOOST_TEST_REQUIRE(
+        !parse_profile_file("[p]\nx = creds\nempty =\n", file_kind::credentials, "k", cfg.credentials, msg));
     auto p = cfg.find("p");
     BOOST_TEST_REQUIRE(p.has_value());
     BOOST_TEST(*p->get("x") == "creds");
@@ -143,8 +144,8 @@ BOOST_AUTO_TEST_CASE(file_paths_and_profile_selection) {
     auto env = environment::from_map({{"HOME", "/home/u"}});
     BOOST_TEST(config_file_path(env) == "/home/u/.aws/config");
     BOOST_TEST(credentials_file_path(env) == "/home/u/.aws/credentials");
-    auto env2 = environment::from_map({{"HOME", "/h"}, {"AWS_CONFIG_FILE", "~/cfg"},
-                                       {"AWS_SHARED_CREDENTIALS_FILE", "/abs/creds"}});
+    auto env2 = environment::from_map(
+        {{"HOME", "/h"}, {"AWS_CONFIG_FILE", "~/cfg"}, {"AWS_SHARED_CREDENTIALS_FILE", "/abs/creds"}});
     BOOST_TEST(config_file_path(env2) == "/h/cfg");
     BOOST_TEST(credentials_file_path(env2) == "/abs/creds");
 
@@ -189,10 +190,10 @@ BOOST_AUTO_TEST_CASE(iso8601_forms) {
     BOOST_TEST((parse_iso8601("2024-01-02T03:04:05+00") == t));
     BOOST_TEST((parse_iso8601("2024-01-02T03:04:05.250Z") == t + milliseconds(250)));
     BOOST_TEST((parse_iso8601("2024-02-29T00:00:00Z") == utc(2024, 2, 29, 0, 0, 0)));
-    for (std::string_view bad : {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-01T00:00:00Z",
-                                 "2023-02-29T00:00:00Z", "2024-01-02T24:00:00Z", "2024-01-02T03:04:05.Z",
-                                 "2024-01-02T03:04:05Zjunk", "1969-12-31T23:59:59Z", "2024-01-02T03:04:05+25:00",
-                                 "20240102T030405Z"})
+    for (std::string_view bad :
+         {"", "2024-01-02", "2024-01-02T03:04:05", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+          "2024-01-02T24:00:00Z", "2024-01-02T03:04:05.Z", "2024-01-02T03:04:05Zjunk", "1969-12-31T23:59:59Z",
+          "2024-01-02T03:04:05+25:00", "20240102T030405Z"})
         BOOST_TEST(!parse_iso8601(bad).has_value(), bad);
 }
 
@@ -215,17 +216,17 @@ BOOST_AUTO_TEST_CASE(process_output_errors_never_echo_secrets) {
         std::string_view json;
         std::string_view expect;
     };
-    for (const auto& c : {bad_case{"not json", "not a JSON object"},
-                          bad_case{"[1]", "not a JSON object"},
-                          bad_case{R"({"AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "Version missing"},
-                          bad_case{R"({"Version":2,"AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "unsupported Version"},
-                          bad_case{R"({"Version":"1","AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "unsupported Version"},
-                          bad_case{R"({"Version":1,"SecretAccessKey":"SECRETX"})", "AccessKeyId missing"},
-                          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":""})", "SecretAccessKey missing"},
-                          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"SECRETX","Expiration":"soon"})",
-                                   "Expiration is not an ISO 8601"},
-                          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"SECRETX","Expiration":5})",
-                                   "Expiration is not a string"}}) {
+    for (const auto& c :
+         {bad_case{"not json", "not a JSON object"}, bad_case{"[1]", "not a JSON object"},
+          bad_case{R"({"AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "Version missing"},
+          bad_case{R"({"Version":2,"AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "unsupported Version"},
+          bad_case{R"({"Version":"1","AccessKeyId":"A","SecretAccessKey":"SECRETX"})", "unsupported Version"},
+          bad_case{R"({"Version":1,"SecretAccessKey":"SECRETX"})", "AccessKeyId missing"},
+          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":""})", "SecretAccessKey missing"},
+          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"SECRETX","Expiration":"soon"})",
+                   "Expiration is not an ISO 8601"},
+          bad_case{R"({"Version":1,"AccessKeyId":"A","SecretAccessKey":"SECRETX","Expiration":5})",
+                   "Expiration is not a string"}}) {
         auto r = parse_process_output(c.json);
         BOOST_TEST(r.ec == error::invalid_document);
         BOOST_TEST(r.message.find(c.expect) != std::string::npos, r.message);
@@ -239,7 +240,8 @@ BOOST_AUTO_TEST_CASE(imds_document) {
     BOOST_TEST_REQUIRE(!r.ec, r.message);
     BOOST_TEST(r.value.keys.session_token == "tok");
     BOOST_TEST((r.value.expiration == utc(2024, 1, 1, 6, 0, 0)));
-    auto f = parse_imds_document(R"({"Code":"AssumeRoleUnauthorizedAccess","AccessKeyId":"A","SecretAccessKey":"S"})");
+    auto f = parse_imds_document(
+        R"({"Code":"AssumeRoleUnauthorizedAccess","AccessKeyId":"A","SecretAccessKey":"S"})");
     BOOST_TEST(f.ec == error::invalid_document);
     BOOST_TEST(f.message.find("AssumeRoleUnauthorizedAccess") != std::string::npos);
 }

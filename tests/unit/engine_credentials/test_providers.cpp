@@ -52,7 +52,9 @@ identity make_identity(std::string akid, std::optional<time_point> exp = {}) {
 class fake_provider final : public credentials_provider {
 public:
     using body_fn = std::function<asio::awaitable<credentials_result>()>;
-    fake_provider(std::string name, body_fn body) : name_(std::move(name)), body_(std::move(body)) {}
+    fake_provider(std::string name, body_fn body)
+        : name_(std::move(name))
+        , body_(std::move(body)) {}
     std::string_view name() const noexcept override { return name_; }
     asio::awaitable<credentials_result> get_credentials() override {
         ++calls;
@@ -66,7 +68,8 @@ private:
 };
 
 std::shared_ptr<fake_provider> returning(std::string name, credentials_result r) {
-    return std::make_shared<fake_provider>(name, [r]() -> asio::awaitable<credentials_result> { co_return r; });
+    return std::make_shared<fake_provider>(name,
+                                           [r]() -> asio::awaitable<credentials_result> { co_return r; });
 }
 
 std::shared_ptr<fake_provider> hanging(std::string name) {
@@ -105,11 +108,11 @@ BOOST_AUTO_TEST_CASE(static_provider_returns_its_keys) {
 BOOST_AUTO_TEST_CASE(environment_provider) {
     auto none = run(make_environment_provider(environment::from_map({})));
     BOOST_TEST(none.ec == error::not_configured);
-    auto full = run(make_environment_provider(environment::from_map({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
-                                                                     {"AWS_SECRET_ACCESS_KEY", "envsecret"},
-                                                                     {"AWS_SESSION_TOKEN", "envtoken"},
-                                                                     {"AWS_CREDENTIAL_EXPIRATION",
-                                                                      "2030-01-01T00:00:00Z"}})));
+    auto full = run(make_environment_provider(
+        environment::from_map({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                               {"AWS_SECRET_ACCESS_KEY", "envsecret"},
+                               {"AWS_SESSION_TOKEN", "envtoken"},
+                               {"AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"}})));
     BOOST_TEST_REQUIRE(!full.ec, full.message);
     BOOST_TEST(full.value.keys.access_key_id == "AKIDENV");
     BOOST_TEST(full.value.keys.secret_access_key == "envsecret");
@@ -157,7 +160,8 @@ BOOST_AUTO_TEST_CASE(profile_provider_errors) {
     BOOST_TEST(sso.ec == error::unsupported);
     BOOST_TEST(sso.message.find("aws configure export-credentials --profile sso") != std::string::npos);
     // No default profile and none asked for: nothing configured.
-    auto nothing = run(make_profile_provider(environment::from_map({{"HOME", "/nonexistent-bb-home"}}), http));
+    auto nothing =
+        run(make_profile_provider(environment::from_map({{"HOME", "/nonexistent-bb-home"}}), http));
     BOOST_TEST(nothing.ec == error::not_configured);
     BOOST_TEST(nothing.message == "no profile \"default\" in /nonexistent-bb-home/.aws/config or "
                                   "/nonexistent-bb-home/.aws/credentials");
@@ -232,9 +236,8 @@ BOOST_AUTO_TEST_CASE(caller_cancellation_stops_the_chain) {
     asio::cancellation_signal sig;
     std::optional<credentials_result> out;
     asio::co_spawn(ioc, chain->get_credentials(),
-                   asio::bind_cancellation_slot(sig.slot(), [&](std::exception_ptr, credentials_result r) {
-                       out = std::move(r);
-                   }));
+                   asio::bind_cancellation_slot(
+                       sig.slot(), [&](std::exception_ptr, credentials_result r) { out = std::move(r); }));
     asio::steady_timer t(ioc, 20ms);
     t.async_wait([&](auto) { sig.emit(asio::cancellation_type::terminal); });
     ioc.run();
@@ -319,10 +322,10 @@ BOOST_AUTO_TEST_CASE(concurrent_callers_share_one_refresh) {
         asio::co_spawn(ioc, cached->get_credentials(), [&](std::exception_ptr, credentials_result r) {
             got.push_back(r.ec ? "error" : r.value.keys.access_key_id);
         });
-    asio::co_spawn(ioc, cached->get_credentials(),
-                   asio::bind_cancellation_slot(cancel_one.slot(), [&](std::exception_ptr, credentials_result r) {
-                       cancelled = std::move(r);
-                   }));
+    asio::co_spawn(
+        ioc, cached->get_credentials(),
+        asio::bind_cancellation_slot(
+            cancel_one.slot(), [&](std::exception_ptr, credentials_result r) { cancelled = std::move(r); }));
     asio::co_spawn(
         ioc,
         [&]() -> asio::awaitable<void> {
@@ -352,7 +355,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(default_chain)
 
 BOOST_AUTO_TEST_CASE(nothing_configured_message_lists_every_source) {
-    auto env = environment::from_map({{"HOME", "/nonexistent-bb-home"}, {"AWS_EC2_METADATA_DISABLED", "true"}});
+    auto env =
+        environment::from_map({{"HOME", "/nonexistent-bb-home"}, {"AWS_EC2_METADATA_DISABLED", "true"}});
     auto r = run(make_default_provider(env));
     BOOST_TEST(r.ec == error::no_credentials);
     const std::string& m = r.message;
@@ -372,7 +376,9 @@ BOOST_AUTO_TEST_CASE(nothing_configured_message_lists_every_source) {
 }
 
 BOOST_AUTO_TEST_CASE(environment_wins_over_profile_unless_profile_is_explicit) {
-    auto env = data_env({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "e"}, {"AWS_PROFILE", "dev"},
+    auto env = data_env({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
+                         {"AWS_SECRET_ACCESS_KEY", "e"},
+                         {"AWS_PROFILE", "dev"},
                          {"AWS_EC2_METADATA_DISABLED", "true"}});
     BOOST_TEST(run(make_default_provider(env)).value.keys.access_key_id == "AKIDENV");
     default_chain_options o;

@@ -36,7 +36,7 @@ using property_map = std::map<std::string, std::string, std::less<>>;
 
 /// One section of one file.
 struct ini_section {
-    property_map properties;                               ///< lower-case key -> value
+    property_map properties;                                 ///< lower-case key -> value
     std::map<std::string, property_map, std::less<>> nested; ///< "s3" -> {"max_concurrent_requests": "10"}
 };
 

@@ -53,7 +53,9 @@ enum class error {
 /// The category named "engine.credentials".
 const std::error_category& credentials_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), credentials_category()}; }
+inline std::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), credentials_category()};
+}
 
 } // namespace engine::credentials
 

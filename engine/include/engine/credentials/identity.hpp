@@ -1,9 +1,8 @@
 #pragma once
 // What a credentials provider returns: the signer's credentials value plus when it expires and
 // where it came from, or an error with a message fit for a user.
-#include <engine/credentials/error.hpp>
-
 #include <aws_sigv4/credentials.hpp>
+#include <engine/credentials/error.hpp>
 
 #include <chrono>
 #include <iosfwd>

@@ -93,7 +93,8 @@ struct imds_options {
 /// not_configured when AWS_EC2_METADATA_DISABLED=true, when the endpoint does not answer (not on
 /// EC2, or hop limit reached), when the token is refused and v1 fallback is off, or when no role
 /// is attached (404). http_status / invalid_document for other failures.
-provider_ptr make_imds_provider(environment env, std::shared_ptr<http_fetcher> http, imds_options options = {});
+provider_ptr make_imds_provider(environment env, std::shared_ptr<http_fetcher> http,
+                                imds_options options = {});
 
 struct container_options {
     std::chrono::milliseconds timeout{std::chrono::seconds(2)};
@@ -146,10 +147,10 @@ provider_ptr make_web_identity_env_provider(environment env, std::shared_ptr<htt
 struct profile_options {
     /// Explicit profile (e.g. --profile); else AWS_PROFILE, AWS_DEFAULT_PROFILE, "default".
     std::optional<std::string> profile;
-    sts_options sts;                ///< for role_arn / web_identity_token_file profiles
-    process_options process;        ///< for credential_process
-    imds_options imds;              ///< for credential_source = Ec2InstanceMetadata
-    container_options container;    ///< for credential_source = EcsContainer
+    sts_options sts;             ///< for role_arn / web_identity_token_file profiles
+    process_options process;     ///< for credential_process
+    imds_options imds;           ///< for credential_source = Ec2InstanceMetadata
+    container_options container; ///< for credential_source = EcsContainer
 };
 
 /// The shared config and credentials files, re-read at each call. For the selected profile, in

@@ -17,12 +17,14 @@ struct resolved_region {
 };
 
 /// Pure: uses an already loaded configuration (`config` may be nullptr: no profile step).
-resolved_region resolve_region_from_config(const environment& env, const std::optional<std::string>& explicit_region,
+resolved_region resolve_region_from_config(const environment& env,
+                                           const std::optional<std::string>& explicit_region,
                                            const shared_config* config, const std::string& profile_name);
 
 /// Loads the shared files (see load_shared_config) and resolves. A file that cannot be read or
 /// parsed does not stop resolution: the profile step is skipped and `message` says why.
 resolved_region resolve_region(const environment& env, const std::optional<std::string>& explicit_region,
-                               const std::optional<std::string>& explicit_profile, std::string* message = nullptr);
+                               const std::optional<std::string>& explicit_profile,
+                               std::string* message = nullptr);
 
 } // namespace engine::credentials
