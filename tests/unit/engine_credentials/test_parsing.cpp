@@ -294,3 +294,68 @@ BOOST_AUTO_TEST_CASE(precedence) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(config_file_robustness)
+
+// Deterministic mutations of a realistic file: the parser must either accept the text or report
+// config_parse with a "file:line: " message, never crash or throw (run under ASan/UBSan in CI).
+BOOST_AUTO_TEST_CASE(mutated_inputs_never_crash) {
+    const std::string base = "# c\n[default]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 10\n"
+                             "[profile a]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = default\n"
+                             "credential_process = sh -c 'echo; x'\n  continued\n[sso-session s]\nk=v\n";
+    const std::string alphabet = "[]=#; \t\r\n\xEF\xBB\xBFprofile";
+    std::uint32_t seed = 12345;
+    auto next = [&] {
+        seed = seed * 1664525u + 1013904223u;
+        return seed >> 8;
+    };
+    int accepted = 0, rejected = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string text = base;
+        const int edits = 1 + static_cast<int>(next() % 6);
+        for (int e = 0; e < edits; ++e) {
+            const auto pos = next() % (text.size() + 1);
+            switch (next() % 3) {
+            case 0:
+                text.insert(pos, 1, alphabet[next() % alphabet.size()]);
+                break;
+            case 1:
+                if (pos < text.size())
+                    text.erase(pos, 1);
+                break;
+            default:
+                if (pos < text.size())
+                    text[pos] = static_cast<char>(next() % 256);
+            }
+        }
+        for (auto kind : {file_kind::config, file_kind::credentials}) {
+            profile_file f;
+            std::string msg;
+            auto ec = parse_profile_file(text, kind, "m", f, msg);
+            if (ec) {
+                ++rejected;
+                BOOST_TEST_REQUIRE(ec == error::config_parse);
+                BOOST_TEST_REQUIRE(msg.rfind("m:", 0) == 0u);
+                BOOST_TEST_REQUIRE(f.profiles.empty());
+            } else {
+                ++accepted;
+            }
+        }
+    }
+    BOOST_TEST(accepted > 100);
+    BOOST_TEST(rejected > 100);
+}
+
+BOOST_AUTO_TEST_CASE(environment_helpers) {
+    auto env = environment::from_map({{"HOME", "/h"}, {"T1", "True"}, {"T2", "1"}, {"E", ""}});
+    BOOST_TEST(env.get_bool("T1"));
+    BOOST_TEST(!env.get_bool("T2"));
+    BOOST_TEST(!env.get("E").has_value());
+    BOOST_TEST(env.expand_user("~") == "/h");
+    BOOST_TEST(env.expand_user("~/x") == "/h/x");
+    BOOST_TEST(env.expand_user("~user/x") == "~user/x");
+    env.set_home("/other");
+    BOOST_TEST(env.expand_user("~/x") == "/other/x");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
