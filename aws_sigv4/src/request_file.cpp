@@ -26,7 +26,7 @@ std::error_code parse_request_file(std::string_view text, parsed_request& out) {
         if (text[i] != '\n')
             continue;
         std::size_t j = i + 1;
-        if (j < text.size() && text[j] == '\r')
+        while (j < text.size() && text[j] == '\r') // CRs are ignored: "\n\r\r\n" is an empty line too
             ++j;
         if (j < text.size() && text[j] == '\n') {
             head_end = i;
@@ -63,6 +63,11 @@ std::error_code parse_request_file(std::string_view text, parsed_request& out) {
             const std::size_t slash = rest.find_first_of("/?");
             authority.assign(rest.substr(0, slash));
             rest = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+            if (authority.empty())
+                return error::invalid_request_file;
+            for (char c : authority)
+                if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+                    return error::invalid_request_file;
             break;
         }
     }

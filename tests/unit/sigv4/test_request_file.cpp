@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(request_line) {
     sv4::parsed_request bad;
     for (std::string_view text : {"", "\n\nbody", "GET\nHost:h", " / HTTP/1.1\nHost:h",
                                   "GET  HTTP/1.1\nHost:h", "GET / HTTP/1.1\nno colon here\n",
-                                  "GET / HTTP/1.1\n continuation first\n", "GET / HTTP/1.1\n:empty-name\n"})
+                                  "GET / HTTP/1.1\n continuation first\n", "GET / HTTP/1.1\n:empty-name\n", "GET https:// ps://h HTTP/1.1\n", "GET http:///x HTTP/1.1\n"})
         BOOST_TEST((sv4::parse_request_file(text, bad) == sv4::error::invalid_request_file),
                    "'" << text << "'");
 }
