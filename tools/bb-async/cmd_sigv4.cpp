@@ -72,6 +72,21 @@ sv4::signing_time parse_time(const std::string& text) {
     throw usage_error(fmt::format("{}: {}", what, ec.message()));
 }
 
+// Flags CLI11 did not recognise. Its own message would quote every leftover argument, and a
+// mistyped flag ("--secret K") would put the secret on the terminal: name only the flags.
+void reject_extras(const CLI::App& cmd) {
+    const auto extras = cmd.remaining();
+    if (extras.empty())
+        return;
+    std::string list;
+    for (const auto& a : extras) {
+        if (!list.empty())
+            list += ' ';
+        list += a.starts_with("-") ? a.substr(0, a.find('=')) : std::string("<value>");
+    }
+    throw usage_error(fmt::format("unexpected argument(s): {} (values not shown); see --help", list));
+}
+
 void print_section(const char* name, std::string_view text) {
     fmt::print("----- {} -----\n{}\n", name, text);
 }
@@ -284,7 +299,11 @@ void add_sigv4_commands(CLI::App& app) {
     sign->add_flag("--content-sha256-header", so->content_sha256_header,
                    "Add and sign x-amz-content-sha256 (S3)");
     sign->add_option("--output", so->output, "Output format")->check(CLI::IsMember({"text", "json"}));
-    sign->callback([so] { run_sign(*so); });
+    sign->allow_extras();
+    sign->callback([so, sign] {
+        reject_extras(*sign);
+        run_sign(*so);
+    });
 
     auto co = std::make_shared<chunk_options>();
     auto* chunks = sigv4->add_subcommand("sign-chunks", "Sign the chunks of an aws-chunked upload");
@@ -298,7 +317,11 @@ void add_sigv4_commands(CLI::App& app) {
     chunks->add_option("--trailer", co->trailer,
                        "Trailing header 'name:value', e.g. x-amz-checksum-crc32c:...");
     chunks->add_option("--output", co->output, "Output format")->check(CLI::IsMember({"text", "json"}));
-    chunks->callback([co] { run_sign_chunks(*co); });
+    chunks->allow_extras();
+    chunks->callback([co, chunks] {
+        reject_extras(*chunks);
+        run_sign_chunks(*co);
+    });
 }
 
 } // namespace bb::cli

@@ -396,6 +396,21 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2) {
           "--time", "yesterday", "--seed-signature", std::string(64, 'a'), "--payload", payload.string()},
          "--time"},
     };
+    // A mistyped flag must not echo its value (the secret).
+    const std::vector<bad> mistyped = {
+        {{"sigv4", "sign", "--request", req.string(), "--region", "us-east-1", "--service", "service",
+          "--access-key", "AKIDEXAMPLE", "--secret", secret, "--time", "20150830T123600Z"},
+         "--secret"},
+        {{"sigv4", "sign", "--request", req.string(), "--region", "us-east-1", "--service", "service",
+          "--access-key", "AKIDEXAMPLE", "--secret-key", secret, "--time", "20150830T123600Z", secret},
+         "unexpected"},
+        {{"sigv4", "sign-chunks", "--region", "us-east-1", "--service", "s3", "--secret-access-key=" + secret,
+          "--time", "20130524T000000Z", "--seed-signature", std::string(64, 'a'), "--payload",
+          payload.string()},
+         "--secret-access-key"},
+    };
+    for (const auto& b : mistyped)
+        expect_one_line_error(w.run(b.args), b.mentions);
     for (const auto& b : one_line) {
         BOOST_TEST_CONTEXT("args: " << b.args[1] << " ... expecting '" << b.mentions << "'") {
             expect_one_line_error(w.run(b.args), b.mentions);
