@@ -314,7 +314,7 @@ asio::awaitable<exchange_result> basic_connection<Stream>::exchange(const reques
     copy_head(p->get().base(), out);
     auto& b = p->get().body();
     out.set_body(std::move(b.buf), b.bytes);
-    r.reusable = body_sent && p->keep_alive() && buffer_.size() == 0;
+    r.reusable = body_sent && p->keep_alive();
     set_deadline(stream_, clock::time_point::max());
     co_return r;
 }
