@@ -565,9 +565,13 @@ void signing_result::clear() noexcept {
 }
 
 std::string signing_result::presigned_target(std::string_view original) const {
+    original = original.substr(0, original.find('#')); // a fragment is never sent (nor signed)
     std::string t(original);
-    char sep = original.find('?') == std::string_view::npos ? '?' : '&';
-    if (!original.empty() && (original.back() == '?' || original.back() == '&'))
+    // A separator is needed unless the query is empty ("/path?") or already ends in '&'. A '?'
+    // at the end of a non-empty query is data, not the delimiter.
+    const auto qpos = original.find('?');
+    char sep = qpos == std::string_view::npos ? '?' : '&';
+    if (qpos != std::string_view::npos && (qpos + 1 == original.size() || original.back() == '&'))
         sep = 0;
     for (const auto& [k, v] : query_to_add) {
         if (sep)

@@ -92,8 +92,26 @@ BOOST_AUTO_TEST_CASE(token_after_signing_and_in_query) {
 
     cfg.token_mode = sv4::session_token_mode::sign;
     BOOST_TEST_REQUIRE(!sign_with(req, cfg, r, temp_creds));
-    BOOST_TEST(r.canonical_request.find("&X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE%2B%2F%3D&X-Amz-SignedHeaders=") !=
-               std::string::npos);
+    BOOST_TEST(
+        r.canonical_request.find("&X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE%2B%2F%3D&X-Amz-SignedHeaders=") !=
+        std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(presigned_target_separators) {
+    const sv4::header_view h[] = {{"host", "example.com"}};
+    sv4::signing_result r;
+    const auto cfg = sv4::settings::s3_presigned(60);
+    const std::pair<std::string, std::string> cases[] = {
+        {"/a", "/a?X-Amz-Algorithm="},           {"/a?", "/a?X-Amz-Algorithm="},
+        {"/a?b=c", "/a?b=c&X-Amz-Algorithm="},   {"/a?b=c&", "/a?b=c&X-Amz-Algorithm="},
+        {"/a?b=c?", "/a?b=c?&X-Amz-Algorithm="}, {"/a?b#frag", "/a?b&X-Amz-Algorithm="},
+    };
+    for (const auto& [target, prefix] : cases) {
+        BOOST_TEST_REQUIRE(!sign_with({"GET", target, h}, cfg, r));
+        const std::string t = r.presigned_target(target);
+        BOOST_TEST(t.starts_with(prefix), target << " -> " << t);
+        BOOST_TEST(query_params(t).count({"X-Amz-Signature", r.signature}) == 1u);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(excluded_headers_are_configurable) {
