@@ -185,6 +185,28 @@ BOOST_AUTO_TEST_CASE(expect_continue_sends_body_after_100) {
     BOOST_TEST(srv.accepted == 1);
 }
 
+BOOST_AUTO_TEST_CASE(expect_continue_without_100_sends_body_after_wait) {
+    // A server that ignores Expect: the 100 wait ends on the timer, the body goes anyway, and the
+    // connection (whose cancelled read is resumed) stays usable.
+    asio::io_context ioc;
+    test_server srv(ioc, mode::echo);
+    eh::client c(ioc.get_executor());
+    run(ioc, c, {&srv}, [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 2; ++i) {
+            auto req = make_request(false, "127.0.0.1", srv.port(), "/late", "PUT");
+            req.body = std::string(4096, 'l');
+            eh::request_options o;
+            o.expect_continue_from = 1024;
+            o.continue_timeout = std::chrono::milliseconds(20);
+            auto [ec, resp] = co_await request(c, std::move(req), o);
+            BOOST_TEST(!ec, ec.message());
+            BOOST_TEST(resp.body().view() == "PUT /late 4096");
+        }
+    });
+    BOOST_TEST(srv.expect_headers_seen == 2);
+    BOOST_TEST(srv.accepted == 1);
+}
+
 BOOST_AUTO_TEST_CASE(expect_continue_rejected_body_not_sent) {
     asio::io_context ioc;
     test_server srv(ioc, mode::reject_417);

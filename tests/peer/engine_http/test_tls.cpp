@@ -85,6 +85,29 @@ BOOST_AUTO_TEST_CASE(trusted_ca_bundle_accepts_ip_and_name) {
     BOOST_TEST(srv.accepted == 2); // keep-alive over TLS: one connection per origin
 }
 
+BOOST_AUTO_TEST_CASE(expect_continue_wait_ends_on_timer_over_tls) {
+    BOOST_REQUIRE(pki().ok);
+    asio::io_context ioc;
+    auto sctx = pki().server_context();
+    test_server srv(ioc, mode::echo, &sctx); // ignores Expect
+    eh::client_options o;
+    o.ca_file = pki().file("ca.pem");
+    eh::client c(ioc.get_executor(), o);
+    run(ioc, c, {&srv}, [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 2; ++i) {
+            auto req = make_request(true, "127.0.0.1", srv.port(), "/late", "PUT");
+            req.body = std::string(100000, 'l');
+            eh::request_options ro;
+            ro.expect_continue_from = 1024;
+            ro.continue_timeout = std::chrono::milliseconds(20);
+            auto [ec, resp] = co_await request(c, std::move(req), ro);
+            BOOST_TEST(!ec, ec.message());
+            BOOST_TEST(resp.body().view() == "PUT /late 100000");
+        }
+    });
+    BOOST_TEST(srv.accepted == 1);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_host_name_is_rejected) {
     BOOST_REQUIRE(pki().ok);
     asio::io_context ioc;
