@@ -25,7 +25,9 @@ padded_buffer& padded_buffer::operator=(padded_buffer&& other) noexcept {
     return *this;
 }
 
-padded_buffer::padded_buffer(std::string_view s) { append(s.data(), s.size()); }
+padded_buffer::padded_buffer(std::string_view s) {
+    append(s.data(), s.size());
+}
 
 void padded_buffer::reserve(std::size_t n) {
     if (n <= capacity_ && data_)
@@ -58,7 +60,9 @@ namespace {
 class file_range_provider final : public body_provider {
 public:
     file_range_provider(int fd, std::uint64_t offset, std::uint64_t length)
-        : fd_(fd), offset_(offset), length_(length) {}
+        : fd_(fd)
+        , offset_(offset)
+        , length_(length) {}
     ~file_range_provider() override { ::close(fd_); }
     file_range_provider(const file_range_provider&) = delete;
     file_range_provider& operator=(const file_range_provider&) = delete;
@@ -102,7 +106,8 @@ private:
 
 class string_provider final : public body_provider {
 public:
-    explicit string_provider(std::string s) : s_(std::move(s)) {}
+    explicit string_provider(std::string s)
+        : s_(std::move(s)) {}
     std::uint64_t size() const noexcept override { return s_.size(); }
     std::size_t read(std::span<char> buf, std::error_code& ec) override {
         ec.clear();
@@ -123,7 +128,8 @@ private:
 
 } // namespace
 
-file_range_result make_file_range_provider(const std::string& path, std::uint64_t offset, std::uint64_t length) {
+file_range_result make_file_range_provider(const std::string& path, std::uint64_t offset,
+                                           std::uint64_t length) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return {std::error_code(errno, std::system_category()), nullptr};

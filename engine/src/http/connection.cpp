@@ -1,13 +1,12 @@
 // The exchange over real streams: explicit instantiations of basic_connection for TCP and TLS, and
 // the non-template helpers they share.
 #include <engine/http/detail/basic_connection.hpp>
+#include <protocol/http.hpp>
 
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <protocol/http.hpp>
 
 namespace engine::http::detail {
 
@@ -37,10 +36,26 @@ bool is_token(std::string_view s) noexcept {
         if (c <= 32 || c >= 127)
             return false;
         switch (c) {
-            case '(': case ')': case ',': case '/': case ':': case ';': case '<': case '=': case '>':
-            case '?': case '@': case '[': case '\\': case ']': case '{': case '}': case '"':
-                return false;
-            default: break;
+        case '(':
+        case ')':
+        case ',':
+        case '/':
+        case ':':
+        case ';':
+        case '<':
+        case '=':
+        case '>':
+        case '?':
+        case '@':
+        case '[':
+        case '\\':
+        case ']':
+        case '{':
+        case '}':
+        case '"':
+            return false;
+        default:
+            break;
         }
     }
     return true;

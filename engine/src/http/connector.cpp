@@ -41,7 +41,8 @@ struct verify_outcome {
 
 class tcp_tls_connector final : public connector {
 public:
-    tcp_tls_connector(const client_options& o, std::error_code& ec) : options_(o) {
+    tcp_tls_connector(const client_options& o, std::error_code& ec)
+        : options_(o) {
         try {
             ctx_.emplace(ssl::context::tls_client);
             SSL_CTX_set_min_proto_version(ctx_->native_handle(), TLS1_2_VERSION);

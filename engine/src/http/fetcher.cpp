@@ -11,7 +11,8 @@ namespace asio = boost::asio;
 
 class client_fetcher final : public credentials::http_fetcher {
 public:
-    explicit client_fetcher(client& c) : c_(c) {}
+    explicit client_fetcher(client& c)
+        : c_(c) {}
 
     asio::awaitable<credentials::fetch_result> fetch(const protocol::http_request& req,
                                                      std::chrono::milliseconds timeout) override {
@@ -27,8 +28,8 @@ public:
         o.request_timeout = timeout;
         o.max_body = 1 << 20;
         auto [ec, resp] = co_await async_request(c_, std::move(*r), o, asio::as_tuple(asio::use_awaitable));
-        if (ec == error::connect_timeout || ec == error::tls_handshake_timeout || ec == error::request_timeout ||
-            ec == error::pool_timeout) {
+        if (ec == error::connect_timeout || ec == error::tls_handshake_timeout ||
+            ec == error::request_timeout || ec == error::pool_timeout) {
             out.ec = credentials::error::timeout;
             co_return out;
         }

@@ -15,7 +15,9 @@ std::string origin::key() const {
     return k;
 }
 
-std::uint64_t request::body_size() const noexcept { return provider ? provider->size() : body.size(); }
+std::uint64_t request::body_size() const noexcept {
+    return provider ? provider->size() : body.size();
+}
 
 std::optional<request> from_protocol(protocol::http_request&& req) {
     request r;

@@ -17,14 +17,18 @@ struct pool_waiter {
     std::list<pool_waiter*>::iterator it{};
     bool queued = false;
 
-    pool_waiter(host_entry* h, asio::steady_timer t) : host(h), timer(std::move(t)) {}
+    pool_waiter(host_entry* h, asio::steady_timer t)
+        : host(h)
+        , timer(std::move(t)) {}
 };
 
 // ---------------------------------------------------------------------------------------------
 // lease
 
 lease::lease(lease&& o) noexcept
-    : pool_(std::move(o.pool_)), host_(std::exchange(o.host_, nullptr)), conn_(std::move(o.conn_))
+    : pool_(std::move(o.pool_))
+    , host_(std::exchange(o.host_, nullptr))
+    , conn_(std::move(o.conn_))
     , reused_(o.reused_) {}
 
 lease& lease::operator=(lease&& o) noexcept {
@@ -38,7 +42,9 @@ lease& lease::operator=(lease&& o) noexcept {
     return *this;
 }
 
-lease::~lease() { release(false); }
+lease::~lease() {
+    release(false);
+}
 
 void lease::release(bool reusable) noexcept {
     if (!host_)
@@ -53,7 +59,10 @@ void lease::release(bool reusable) noexcept {
 
 pool::pool(asio::any_io_executor ex, client_options options, std::shared_ptr<connector> conn,
            std::error_code init_error)
-    : ex_(std::move(ex)), options_(std::move(options)), connector_(std::move(conn)), init_error_(init_error) {
+    : ex_(std::move(ex))
+    , options_(std::move(options))
+    , connector_(std::move(conn))
+    , init_error_(init_error) {
     if (options_.max_connections_per_host == 0)
         options_.max_connections_per_host = 1;
     if (options_.max_connections == 0)
@@ -196,25 +205,27 @@ asio::awaitable<std::error_code> pool::acquire(const origin& to, clock::time_poi
         }
         const bool cancelled = co_await is_cancelled();
         switch (w.granted) {
-            case pool_waiter::grant::connection:
-                out.pool_ = self;
-                out.host_ = &h;
-                out.conn_ = std::move(w.conn);
-                out.reused_ = true;
-                if (cancelled) {
-                    out.release(true); // unused: back to the pool (and the next waiter)
-                    co_return aborted_code();
-                }
-                co_return std::error_code{};
-            case pool_waiter::grant::slot:
-                if (cancelled) {
-                    free_slot(h);
-                    dispatch_all();
-                    co_return aborted_code();
-                }
-                goto connect;
-            case pool_waiter::grant::closed: co_return error::client_closed;
-            case pool_waiter::grant::none: break;
+        case pool_waiter::grant::connection:
+            out.pool_ = self;
+            out.host_ = &h;
+            out.conn_ = std::move(w.conn);
+            out.reused_ = true;
+            if (cancelled) {
+                out.release(true); // unused: back to the pool (and the next waiter)
+                co_return aborted_code();
+            }
+            co_return std::error_code{};
+        case pool_waiter::grant::slot:
+            if (cancelled) {
+                free_slot(h);
+                dispatch_all();
+                co_return aborted_code();
+            }
+            goto connect;
+        case pool_waiter::grant::closed:
+            co_return error::client_closed;
+        case pool_waiter::grant::none:
+            break;
         }
         if (cancelled)
             co_return aborted_code();

@@ -2,13 +2,13 @@
 // A tiny HTTP/1.1 server for the loopback tests, running on the test's io_context.
 #include <engine/http/client.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -42,7 +42,10 @@ enum class mode {
 class test_server {
 public:
     test_server(asio::io_context& ioc, mode m, asio::ssl::context* tls = nullptr)
-        : ioc_(ioc), mode_(m), tls_(tls), acceptor_(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
+        : ioc_(ioc)
+        , mode_(m)
+        , tls_(tls)
+        , acceptor_(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
         port_ = acceptor_.local_endpoint().port();
         asio::co_spawn(ioc_, accept_loop(), asio::detached);
     }
@@ -143,7 +146,8 @@ private:
                 for (std::size_t i = 0; i < size; ++i)
                     res.body()[i] = static_cast<char>('a' + i % 26);
             } else {
-                res.body() = std::string(req.method_string()) + " " + target + " " + std::to_string(req.body().size());
+                res.body() =
+                    std::string(req.method_string()) + " " + target + " " + std::to_string(req.body().size());
             }
             res.keep_alive(req.keep_alive());
             res.prepare_payload();

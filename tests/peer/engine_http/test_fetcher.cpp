@@ -1,8 +1,8 @@
 // The credentials http_fetcher seam implemented on the client, against a loopback server.
-#include "server.hpp"
-
 #include <engine/credentials/error.hpp>
 #include <engine/http/fetcher.hpp>
+
+#include "server.hpp"
 
 using namespace bbpeer;
 using namespace std::chrono_literals;

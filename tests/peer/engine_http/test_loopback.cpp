@@ -1,15 +1,15 @@
 // engine/http against plain-HTTP servers on 127.0.0.1: keep-alive reuse, per-host cap, timeouts,
 // cancellation, 100-continue, streaming up and down.
-#include "server.hpp"
-
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
+#include "server.hpp"
 #include <unistd.h>
 
 using namespace bbpeer;
@@ -252,7 +252,8 @@ BOOST_AUTO_TEST_CASE(streaming_download_into_sink) {
         eh::request_options o;
         o.sink = &sink;
         o.max_body = 1024; // does not apply to sink bodies
-        auto [ec, resp] = co_await request(c, make_request(false, "127.0.0.1", srv.port(), "/size/3000000"), o);
+        auto [ec, resp] =
+            co_await request(c, make_request(false, "127.0.0.1", srv.port(), "/size/3000000"), o);
         BOOST_TEST(!ec, ec.message());
         BOOST_TEST(resp.body().size() == 0u);
         BOOST_TEST(resp.body_bytes() == 3000000u);

@@ -1,11 +1,11 @@
 // engine/http over TLS against a local server whose certificate comes from a CA generated at test
 // time (openssl CLI, temporary directory): accepted with the CA bundle; rejected with a clear error
 // for a wrong host name and for an unknown CA.
-#include "server.hpp"
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include "server.hpp"
 #include <unistd.h>
 
 using namespace bbpeer;
@@ -25,7 +25,8 @@ struct test_pki {
                                           "extendedKeyUsage=serverAuth\n";
         const std::string d = dir.string();
         const std::string cmd =
-            "cd '" + d + "' && "
+            "cd '" + d +
+            "' && "
             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key "
             "-out ca.pem -days 2 -subj '/CN=bb-async test CA' "
             "-addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign' && "
@@ -153,7 +154,8 @@ BOOST_AUTO_TEST_CASE(unreadable_ca_file_fails_every_request) {
     eh::client c(ioc.get_executor(), o);
     BOOST_TEST(static_cast<bool>(c.init_error()));
     std::error_code got;
-    eh::async_request(c, make_request(true, "127.0.0.1", 1), {}, [&](std::error_code ec, eh::response) { got = ec; });
+    eh::async_request(c, make_request(true, "127.0.0.1", 1), {},
+                      [&](std::error_code ec, eh::response) { got = ec; });
     ioc.run();
     BOOST_TEST(got == c.init_error());
 }

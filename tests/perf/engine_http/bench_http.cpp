@@ -78,7 +78,9 @@ double thread_cpu_seconds() {
 double process_cpu_seconds() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
-    auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+    auto tv = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+    };
     return tv(ru.ru_utime) + tv(ru.ru_stime);
 }
 
@@ -97,9 +99,10 @@ eh::request make_request(std::uint16_t port) {
     r.headers = {{"Content-Type", "application/x-amz-json-1.1"},
                  {"X-Amz-Target", "AmazonAthena.GetQueryExecution"},
                  {"X-Amz-Date", "20240101T000000Z"},
-                 {"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/athena/aws4_request, "
-                                   "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="
-                                   "0000000000000000000000000000000000000000000000000000000000000000"}};
+                 {"Authorization",
+                  "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/athena/aws4_request, "
+                  "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="
+                  "0000000000000000000000000000000000000000000000000000000000000000"}};
     r.body = R"({"QueryExecutionId":"0d5c2a1e-1111-2222-3333-444455556666"})";
     return r;
 }
@@ -196,21 +199,22 @@ int main(int argc, char** argv) {
         blackhole.close();
         ioc.run();
         ioc.restart();
-        std::printf("memory: %ld ops in flight (%zu connections, %zu queued): RSS +%ld KiB = %.2f KiB per op; "
-                    "%ld completed after close\n",
-                    mem_ops, st.open, st.waiting, rss1 - rss0,
-                    static_cast<double>(rss1 - rss0) / static_cast<double>(mem_ops), md.completed);
+        std::printf(
+            "memory: %ld ops in flight (%zu connections, %zu queued): RSS +%ld KiB = %.2f KiB per op; "
+            "%ld completed after close\n",
+            mem_ops, st.open, st.waiting, rss1 - rss0,
+            static_cast<double>(rss1 - rss0) / static_cast<double>(mem_ops), md.completed);
         if (md.completed != mem_ops)
             ++failed;
     }
 
-    std::printf("%-10s %10s %10s %14s %15s %8s\n", "in-flight", "requests", "req/s", "client CPU us", "process CPU us",
-                "failed");
+    std::printf("%-10s %10s %10s %14s %15s %8s\n", "in-flight", "requests", "req/s", "client CPU us",
+                "process CPU us", "failed");
     for (long inflight : {1L, 100L, 10000L}) {
         const long total = inflight == 10000 ? std::max(requests, 3 * inflight) : requests;
         auto f = run_scenario(ioc, c, port, inflight, quick ? std::min(total, 3 * inflight + 1000) : total);
-        std::printf("%-10ld %10.0f %10.0f %14.1f %15.1f %8ld\n", inflight, f.rps * f.seconds, f.rps, f.client_us,
-                    f.process_us, f.failed);
+        std::printf("%-10ld %10.0f %10.0f %14.1f %15.1f %8ld\n", inflight, f.rps * f.seconds, f.rps,
+                    f.client_us, f.process_us, f.failed);
         failed += f.failed;
     }
     auto s = c.stats();

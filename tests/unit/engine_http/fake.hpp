@@ -29,7 +29,8 @@ public:
     using executor_type = beast::test::stream::executor_type;
 
     template <class... Args>
-    explicit cancellable_stream(Args&&... args) : s_(std::forward<Args>(args)...) {}
+    explicit cancellable_stream(Args&&... args)
+        : s_(std::forward<Args>(args)...) {}
 
     beast::test::stream& inner() noexcept { return s_; }
     executor_type get_executor() noexcept { return s_.get_executor(); }
@@ -47,7 +48,8 @@ public:
                 auto slot = asio::get_associated_cancellation_slot(handler);
                 if (slot.is_connected()) {
                     slot.assign([alive = std::weak_ptr<int>(alive_), s = &s_](asio::cancellation_type t) {
-                        if (alive.lock() && (t & asio::cancellation_type::terminal) != asio::cancellation_type::none)
+                        if (alive.lock() &&
+                            (t & asio::cancellation_type::terminal) != asio::cancellation_type::none)
                             s->close();
                     });
                 }
@@ -65,7 +67,8 @@ using test_connection = eh::detail::basic_connection<cancellable_stream>;
 
 class fake_connector final : public eh::connector {
 public:
-    explicit fake_connector(asio::io_context& ioc) : ioc_(ioc) {}
+    explicit fake_connector(asio::io_context& ioc)
+        : ioc_(ioc) {}
 
     /// Responses for the next connections, one string per connection (may hold several responses).
     std::deque<std::string> scripts;
@@ -87,7 +90,8 @@ public:
             if (ec)
                 co_return std::error_code(ec);
         }
-        auto conn = fc ? std::make_unique<test_connection>(ioc_, *fc) : std::make_unique<test_connection>(ioc_.get_executor());
+        auto conn = fc ? std::make_unique<test_connection>(ioc_, *fc)
+                       : std::make_unique<test_connection>(ioc_.get_executor());
         auto remote = std::make_unique<beast::test::stream>(ioc_);
         conn->stream().inner().connect(*remote);
         if (read_size)
@@ -136,6 +140,8 @@ inline void start(eh::client& c, eh::request req, result& out, eh::request_optio
                       }));
 }
 
-inline std::error_code test_failure() { return beast::error_code(beast::test::error::test_failure); }
+inline std::error_code test_failure() {
+    return beast::error_code(beast::test::error::test_failure);
+}
 
 } // namespace bbtest

@@ -1,8 +1,8 @@
 // One exchange over in-memory streams: framing, limits, sinks, providers, 100-continue, and a
 // failure injected at every I/O step (connect, write, read header, read body).
-#include "fake.hpp"
-
 #include <boost/test/unit_test.hpp>
+
+#include "fake.hpp"
 
 using namespace bbtest;
 
@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_SUITE(engine_http_exchange)
 
 BOOST_AUTO_TEST_CASE(get_returns_status_headers_and_padded_body) {
     fixture f;
-    f.conn->scripts.push_back(ok_response("{\"a\":1}", "Content-Type: application/json\r\nX-Amzn-RequestId: r1\r\n"));
+    f.conn->scripts.push_back(
+        ok_response("{\"a\":1}", "Content-Type: application/json\r\nX-Amzn-RequestId: r1\r\n"));
     auto r = f.run(get_request("/x?y=1"));
     BOOST_TEST(!r.ec);
     BOOST_TEST(r.resp.status() == 200);
@@ -99,7 +100,8 @@ BOOST_AUTO_TEST_CASE(body_limit_gives_response_too_large_and_drops_connection) {
     BOOST_TEST(f.c->stats().open == 0u);
     // Without Content-Length (chunked) the limit applies while reading.
     f.conn->scripts.push_back("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "40\r\n" + std::string(64, 'y') + "\r\n40\r\n" + std::string(64, 'y') + "\r\n0\r\n\r\n");
+                              "40\r\n" +
+                              std::string(64, 'y') + "\r\n40\r\n" + std::string(64, 'y') + "\r\n0\r\n\r\n");
     o.max_body = 100;
     auto r2 = f.run(get_request(), o);
     BOOST_TEST(r2.ec == engine::error::response_too_large);
@@ -141,7 +143,8 @@ BOOST_AUTO_TEST_CASE(sink_receives_2xx_bodies_in_chunks) {
     fixture f;
     f.conn->read_size = 10;
     std::string body(100, 'z');
-    f.conn->scripts.push_back(ok_response(body) + "HTTP/1.1 403 Forbidden\r\nContent-Length: 7\r\n\r\n<Error>");
+    f.conn->scripts.push_back(ok_response(body) +
+                              "HTTP/1.1 403 Forbidden\r\nContent-Length: 7\r\n\r\n<Error>");
     collect_sink sink;
     eh::request_options o;
     o.sink = &sink;
@@ -223,7 +226,7 @@ BOOST_AUTO_TEST_CASE(expect_continue_refused_body_not_sent) {
     BOOST_TEST(r.resp.body().view() == "nope");
     const auto sent = f.conn->remotes.at(0)->str();
     BOOST_TEST(sent.ends_with("Expect: 100-continue\r\n\r\n")); // headers only
-    BOOST_TEST(f.c->stats().open == 0u); // body owed: the connection cannot be reused
+    BOOST_TEST(f.c->stats().open == 0u);                        // body owed: the connection cannot be reused
 }
 
 BOOST_AUTO_TEST_CASE(fail_at_every_step_until_success) {

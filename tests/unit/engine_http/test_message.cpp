@@ -1,6 +1,4 @@
 // Values of engine/http: padded_buffer, request serialization, the protocol adapter, errors.
-#include "fake.hpp"
-
 #include <engine/http/body.hpp>
 #include <engine/http/error.hpp>
 #include <engine/http/message.hpp>
@@ -10,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
+#include "fake.hpp"
 
 namespace eh = engine::http;
 
@@ -140,11 +140,14 @@ BOOST_AUTO_TEST_CASE(translate_maps_beast_errors) {
     using eh::detail::translate;
     BOOST_TEST(translate(boost::beast::error::timeout, engine::error::request_timeout) ==
                engine::error::request_timeout);
-    BOOST_TEST(translate(bh::error::body_limit, engine::error::request_timeout) == engine::error::response_too_large);
+    BOOST_TEST(translate(bh::error::body_limit, engine::error::request_timeout) ==
+               engine::error::response_too_large);
     BOOST_TEST(translate(bh::error::end_of_stream, engine::error::request_timeout) ==
                engine::error::connection_closed);
-    BOOST_TEST(translate(boost::asio::error::eof, engine::error::request_timeout) == engine::error::connection_closed);
-    BOOST_TEST(translate(bh::error::bad_version, engine::error::request_timeout) == engine::error::bad_response);
+    BOOST_TEST(translate(boost::asio::error::eof, engine::error::request_timeout) ==
+               engine::error::connection_closed);
+    BOOST_TEST(translate(bh::error::bad_version, engine::error::request_timeout) ==
+               engine::error::bad_response);
     BOOST_TEST((translate(boost::asio::error::connection_refused, engine::error::connect_timeout) ==
                 std::errc::connection_refused));
 }

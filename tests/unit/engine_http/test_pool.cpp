@@ -1,9 +1,9 @@
 // The pool over in-memory streams: reuse, caps and the wait queue, cancellation at every await
 // point, pool timeout, close(), and the stale keep-alive retry.
-#include "fake.hpp"
-
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "fake.hpp"
 
 using namespace bbtest;
 

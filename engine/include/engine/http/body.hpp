@@ -80,7 +80,8 @@ struct file_range_result {
     std::error_code ec;
     std::shared_ptr<body_provider> provider;
 };
-file_range_result make_file_range_provider(const std::string& path, std::uint64_t offset, std::uint64_t length);
+file_range_result make_file_range_provider(const std::string& path, std::uint64_t offset,
+                                           std::uint64_t length);
 
 /// A body provider over a string that it owns (tests, and callers that want the chunked path).
 std::shared_ptr<body_provider> make_string_provider(std::string s);

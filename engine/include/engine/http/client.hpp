@@ -78,9 +78,9 @@ struct request_options {
 
 /// Counters of the pool, overall or for one origin.
 struct pool_stats {
-    std::size_t open = 0;     ///< connections that exist (connecting, in use or idle)
-    std::size_t idle = 0;     ///< of which idle, ready for reuse
-    std::size_t waiting = 0;  ///< requests queued for a connection
+    std::size_t open = 0;       ///< connections that exist (connecting, in use or idle)
+    std::size_t idle = 0;       ///< of which idle, ready for reuse
+    std::size_t waiting = 0;    ///< requests queued for a connection
     std::uint64_t connects = 0; ///< connections opened successfully so far
     std::uint64_t reuses = 0;   ///< requests served by a reused idle connection
 };

@@ -51,8 +51,8 @@ public:
     /// Sends `req` and reads the response into `out`. Never throws; completes with
     /// operation_aborted when the awaiting coroutine is cancelled (terminal); the connection is
     /// then unusable (the caller closes it).
-    virtual boost::asio::awaitable<exchange_result> exchange(const request& req, const exchange_params& params,
-                                                             response& out) = 0;
+    virtual boost::asio::awaitable<exchange_result>
+    exchange(const request& req, const exchange_params& params, response& out) = 0;
     /// Closes the transport at once (no TLS close_notify); idempotent.
     virtual void close() noexcept = 0;
 };

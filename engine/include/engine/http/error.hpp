@@ -46,7 +46,9 @@ enum class error {
 /// The category named "engine".
 const std::error_category& engine_category() noexcept;
 
-inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), engine_category()}; }
+inline std::error_code make_error_code(error e) noexcept {
+    return {static_cast<int>(e), engine_category()};
+}
 
 /// True for failures where a retry on a fresh connection may succeed: timeouts (connect, TLS
 /// handshake, request, pool), connection_closed, and the system errors connection_refused,

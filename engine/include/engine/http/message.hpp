@@ -1,7 +1,6 @@
 #pragma once
 // The HTTP client's request and response values.
 #include <engine/http/body.hpp>
-
 #include <protocol/http.hpp>
 
 #include <cstdint>
@@ -16,9 +15,9 @@ namespace engine::http {
 
 /// Where a request goes; also the connection pool's key (scheme, host, port).
 struct origin {
-    bool tls = true;        ///< https (true) or http (false)
-    std::string host;       ///< DNS name or IP literal (IPv6 without brackets); used for SNI and
-                            ///< certificate verification
+    bool tls = true;  ///< https (true) or http (false)
+    std::string host; ///< DNS name or IP literal (IPv6 without brackets); used for SNI and
+                      ///< certificate verification
     std::uint16_t port = 443;
 
     bool operator==(const origin&) const = default;

@@ -44,7 +44,8 @@ struct sink_body {
     class reader {
     public:
         template <bool is_request, class Fields>
-        reader(beast::http::header<is_request, Fields>&, value_type& body) : body_(body) {}
+        reader(beast::http::header<is_request, Fields>&, value_type& body)
+            : body_(body) {}
 
         void init(const boost::optional<std::uint64_t>& length, beast::error_code& ec) {
             ec = {};
@@ -113,7 +114,8 @@ template <class Stream>
 class basic_connection final : public connection {
 public:
     template <class... Args>
-    explicit basic_connection(Args&&... args) : stream_(std::forward<Args>(args)...) {}
+    explicit basic_connection(Args&&... args)
+        : stream_(std::forward<Args>(args)...) {}
 
     Stream& stream() noexcept { return stream_; }
 
@@ -163,9 +165,8 @@ asio::awaitable<std::error_code> basic_connection<Stream>::write_body(const requ
 }
 
 template <class Stream>
-asio::awaitable<exchange_result> basic_connection<Stream>::exchange(const request& req,
-                                                                    const exchange_params& params,
-                                                                    response& out) {
+asio::awaitable<exchange_result>
+basic_connection<Stream>::exchange(const request& req, const exchange_params& params, response& out) {
     co_await asio::this_coro::throw_if_cancelled(false);
     constexpr auto tok = asio::as_tuple(asio::use_awaitable);
     exchange_result r;
