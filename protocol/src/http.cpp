@@ -1,3 +1,4 @@
+#include <aws_sigv4/uri.hpp>
 #include <protocol/http.hpp>
 
 #include <charconv>
@@ -5,13 +6,6 @@
 
 namespace protocol {
 namespace {
-
-constexpr char hex_digits[] = "0123456789ABCDEF";
-
-bool unreserved(unsigned char c) noexcept {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == '_' || c == '~';
-}
 
 int hex_value(char c) noexcept {
     if (c >= '0' && c <= '9')
@@ -101,16 +95,7 @@ std::optional<std::string_view> http_response_view::header(std::string_view name
 std::string uri_encode(std::string_view s, bool keep_slash) {
     std::string out;
     out.reserve(s.size() + s.size() / 2);
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        if (unreserved(c) || (keep_slash && c == '/')) {
-            out += ch;
-        } else {
-            out += '%';
-            out += hex_digits[c >> 4];
-            out += hex_digits[c & 15];
-        }
-    }
+    aws_sigv4::uri_encode(s, keep_slash, false, out);
     return out;
 }
 
@@ -154,7 +139,7 @@ std::optional<timestamp> parse_iso8601(std::string_view s) noexcept {
     if (!digits(s, p, 2, h) || !expect(s, p, ':') || !digits(s, p, 2, mi) || !expect(s, p, ':') ||
         !digits(s, p, 2, sec))
         return std::nullopt;
-    if (p < s.size() && s[p] == '.') {
+    if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
         ++p;
         int scale = 100;
         std::size_t start = p;
@@ -166,10 +151,34 @@ std::optional<timestamp> parse_iso8601(std::string_view s) noexcept {
         if (p == start)
             return std::nullopt;
     }
-    std::string_view zone = s.substr(p);
-    if (zone != "Z" && zone != "z" && zone != "+00:00" && zone != "-00:00" && zone != "+0000")
+    // The zone: Z, or an offset +HH, +HHMM or +HH:MM (credential documents use offsets).
+    int offset_minutes = 0;
+    if (p >= s.size())
         return std::nullopt;
-    return make_time(y, mo, d, h, mi, sec, ms);
+    if (s[p] == 'Z' || s[p] == 'z') {
+        ++p;
+    } else if (s[p] == '+' || s[p] == '-') {
+        const int sign = s[p] == '-' ? -1 : 1;
+        ++p;
+        int oh = 0, om = 0;
+        if (!digits(s, p, 2, oh))
+            return std::nullopt;
+        if (p < s.size() && s[p] == ':')
+            ++p;
+        if (p < s.size() && !digits(s, p, 2, om))
+            return std::nullopt;
+        if (oh > 23 || om > 59)
+            return std::nullopt;
+        offset_minutes = sign * (oh * 60 + om);
+    } else {
+        return std::nullopt;
+    }
+    if (p != s.size())
+        return std::nullopt;
+    auto t = make_time(y, mo, d, h, mi, sec, ms);
+    if (!t)
+        return std::nullopt;
+    return *t - std::chrono::minutes(offset_minutes);
 }
 
 std::optional<timestamp> parse_http_date(std::string_view s) noexcept {

@@ -1,4 +1,5 @@
 #include <engine/credentials/documents.hpp>
+#include <protocol/http.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -7,19 +8,6 @@
 
 namespace engine::credentials {
 namespace {
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexcept {
-    if (pos + n > s.size())
-        return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    out = v;
-    return true;
-}
 
 credentials_result bad(std::string_view what, std::string_view field) {
     return credentials_result::failure(error::invalid_document,
@@ -72,68 +60,10 @@ const boost::json::object* parse_object(std::string_view json, boost::json::valu
 } // namespace
 
 std::optional<time_point> parse_iso8601(std::string_view s) noexcept {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-        !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
-        s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
-        return std::nullopt;
-    std::size_t pos = 19;
-    std::chrono::nanoseconds frac{0};
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        const std::size_t start = pos;
-        long long ns = 0;
-        int scale = 0;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (scale < 9) {
-                ns = ns * 10 + (s[pos] - '0');
-                ++scale;
-            }
-            ++pos;
-        }
-        if (pos == start)
-            return std::nullopt;
-        for (; scale < 9; ++scale)
-            ns *= 10;
-        frac = std::chrono::nanoseconds(ns);
-    }
-    int offset_minutes = 0;
-    if (pos >= s.size())
-        return std::nullopt; // a zone is required
-    if (s[pos] == 'Z' || s[pos] == 'z') {
-        ++pos;
-    } else if (s[pos] == '+' || s[pos] == '-') {
-        const int sign = s[pos] == '-' ? -1 : 1;
-        ++pos;
-        int oh = 0, om = 0;
-        if (!digits(s, pos, 2, oh))
-            return std::nullopt;
-        pos += 2;
-        if (pos < s.size() && s[pos] == ':')
-            ++pos;
-        if (pos < s.size()) {
-            if (!digits(s, pos, 2, om))
-                return std::nullopt;
-            pos += 2;
-        }
-        if (oh > 23 || om > 59)
-            return std::nullopt;
-        offset_minutes = sign * (oh * 60 + om);
-    } else {
-        return std::nullopt;
-    }
-    if (pos != s.size())
-        return std::nullopt;
-    if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 60)
-        return std::nullopt;
-    const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
-                                          std::chrono::day(static_cast<unsigned>(d))};
-    if (!ymd.ok())
-        return std::nullopt;
-    const auto days = std::chrono::sys_days(ymd);
-    const auto t = days + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(sec) -
-                   std::chrono::minutes(offset_minutes);
-    return std::chrono::time_point_cast<clock_type::duration>(t + frac);
+    auto t = protocol::parse_iso8601(s);
+    if (!t || *t < protocol::timestamp{})
+        return std::nullopt; // before 1970: not a credential expiry
+    return std::chrono::time_point_cast<time_point::duration>(*t);
 }
 
 credentials_result parse_process_output(std::string_view json) {

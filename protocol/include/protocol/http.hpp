@@ -75,8 +75,9 @@ std::string uri_decode(std::string_view s, bool plus_is_space = false);
 /// ASCII case-insensitive equality (header names).
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
-/// Parses "2011-07-15T23:28:33.359Z" (ISO 8601 / RFC 3339 UTC, with or without fraction, 'Z' or
-/// "+00:00"), as S3 and STS bodies use. nullopt if unreadable.
+/// Parses "2011-07-15T23:28:33.359Z" (ISO 8601 / RFC 3339: 'T', 't' or ' ' between date and time, an
+/// optional fraction kept to the millisecond, and 'Z' or an offset +HH, +HHMM, +HH:MM), as S3 and STS
+/// bodies and credential documents use. nullopt if unreadable.
 std::optional<timestamp> parse_iso8601(std::string_view s) noexcept;
 /// Parses "Wed, 12 Oct 2009 17:50:00 GMT" (RFC 7231 IMF-fixdate), as the Last-Modified header uses.
 std::optional<timestamp> parse_http_date(std::string_view s) noexcept;

@@ -71,6 +71,14 @@ BOOST_AUTO_TEST_CASE(iso8601_and_http_dates) {
     BOOST_TEST(test::ms(*parse_iso8601("2014-10-24T23:00:23+00:00")) == 1414191623000LL);
     BOOST_TEST(test::ms(*parse_iso8601("2014-10-24T23:00:23.1Z")) == 1414191623100LL);
     BOOST_TEST(!parse_iso8601("2014-10-24T23:00:23"));
+    // Offsets (credential documents): the instant is the same.
+    BOOST_TEST(test::ms(*parse_iso8601("2014-10-25T01:00:23+02:00")) == 1414191623000LL);
+    BOOST_TEST(test::ms(*parse_iso8601("2014-10-24T18:00:23-0500")) == 1414191623000LL);
+    BOOST_TEST(test::ms(*parse_iso8601("2014-10-25T00:00:23+01")) == 1414191623000LL);
+    BOOST_TEST(test::ms(*parse_iso8601("2014-10-24 23:00:23,5z")) == 1414191623500LL);
+    BOOST_TEST(!parse_iso8601("2014-10-24T23:00:23+2"));
+    BOOST_TEST(!parse_iso8601("2014-10-24T23:00:23+24:00"));
+    BOOST_TEST(!parse_iso8601("2014-10-24T23:00:23Z+01"));
     BOOST_TEST(!parse_iso8601("2014-02-30T00:00:00Z"));
     BOOST_TEST(!parse_iso8601("2014-10-24T23:00:23.Z"));
     BOOST_TEST(!parse_iso8601(""));
