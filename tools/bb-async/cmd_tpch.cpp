@@ -25,7 +25,7 @@ struct datagen_args {
     std::string format = "tbl";
     std::string tables = "all";
     long long threads = 0;
-    long long chunks = 1;
+    long long chunks = 0;
     bool force = false;
     bool quiet = false;
 };
@@ -87,8 +87,8 @@ void run_datagen_tpch(const datagen_args& a) {
         throw usage_error("--threads must be between 0 (all cores) and 1024");
     }
     o.threads = static_cast<unsigned>(a.threads);
-    if (a.chunks < 1 || a.chunks > 1000000) {
-        throw usage_error("--chunks must be between 1 and 1000000");
+    if (a.chunks < 0 || a.chunks > 1000000) {
+        throw usage_error("--chunks must be between 1 and 1000000 (0: the default for the format)");
     }
     o.chunks = a.chunks;
     std::string bad;
@@ -146,7 +146,8 @@ void add_tpch_commands(CLI::App& app) {
     tpch_cmd
         ->add_option("--chunks,-C", args->chunks,
                      "Files per table, equal to dbgen's -C K -S k parts (lineitem.tbl.1 ...); "
-                     "nation and region stay one file")
+                     "nation and region stay one file. 0 (default): one file per table for tbl and csv; "
+                     "for parquet enough parts that each file stays under 200 MiB (SF 1: 1, SF 10: 8)")
         ->capture_default_str();
     tpch_cmd
         ->add_option("--tables,-T", args->tables,

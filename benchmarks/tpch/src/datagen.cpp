@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -265,8 +266,8 @@ public:
     }
 
     std::error_code run(std::string& message) {
-        const text_pool& pool = text_pool::instance(threads_);
-        pool_ = &pool;
+        pool_holder_ = text_pool::acquire(threads_);
+        pool_ = pool_holder_.get();
         text_format tf = o_.format == output_format::csv ? text_format::csv : text_format::tbl;
         fmt_ = tf;
         std::vector<std::thread> workers;
@@ -471,6 +472,7 @@ private:
     unsigned threads_;
     std::size_t window_;
     std::vector<slot> slots_;
+    std::shared_ptr<const text_pool> pool_holder_; // released with the run_state
     const text_pool* pool_ = nullptr;
     text_format fmt_ = text_format::tbl;
 
@@ -522,6 +524,9 @@ std::error_code convert_to_parquet(std::vector<file_state>& files, manifest& m, 
     }
     bb::duckdb::database_options dbo;
     dbo.threads = threads;
+    // Bounded memory at any scale factor: DuckDB spills to the output directory beyond this.
+    dbo.memory_limit = "512MB";
+    dbo.temp_directory = (o.output_dir / ".duckdb-tmp").string();
     auto db = bb::duckdb::database::open("", dbo);
     if (!db) {
         msg = "cannot open DuckDB: " + db.message();
@@ -658,6 +663,15 @@ std::error_code parse_table_list(std::string_view list, std::vector<table>& out,
     return {};
 }
 
+std::int64_t default_chunks(double scale_factor, output_format f, std::uint64_t target_bytes) noexcept {
+    if (f != output_format::parquet || !(scale_factor > 0) || target_bytes == 0) {
+        return 1;
+    }
+    const double k =
+        std::ceil(scale_factor * parquet_lineitem_bytes_per_sf / static_cast<double>(target_bytes));
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>(k), 1, 1000000);
+}
+
 std::string output_file_name(table t, std::int64_t part, output_format f) {
     std::string n(table_name(t));
     switch (f) {
@@ -679,8 +693,8 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
         message = "scale factor must be a number greater than 0 and at most 100000";
         return datagen_error::invalid_scale;
     }
-    if (o.chunks < 1 || o.chunks > 1000000) {
-        message = "chunk count must be between 1 and 1000000";
+    if (o.chunks < 0 || o.chunks > 1000000) {
+        message = "chunk count must be between 1 and 1000000 (0: the default for the format)";
         return datagen_error::invalid_chunks;
     }
     if (o.threads > 1024) {
@@ -721,9 +735,10 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
     manifest m;
     m.scale_factor = o.scale_factor;
     m.format = o.format;
-    m.chunks = o.chunks;
+    const std::int64_t chunks = o.chunks != 0 ? o.chunks : default_chunks(o.scale_factor, o.format);
+    m.chunks = chunks;
     if (auto old = read_manifest(o.output_dir / manifest_name);
-        old && old->scale_factor == o.scale_factor && old->format == o.format && old->chunks == o.chunks) {
+        old && old->scale_factor == o.scale_factor && old->format == o.format && old->chunks == chunks) {
         m.files = std::move(old->files);
     }
     auto complete = [&](const std::string& name) -> const datagen_file* {
@@ -750,7 +765,7 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
         if (!want_parent && !want_child) {
             continue;
         }
-        const std::int64_t k_parts = is_fixed_size(parent) ? 1 : o.chunks;
+        const std::int64_t k_parts = is_fixed_size(parent) ? 1 : chunks;
         for (std::int64_t k = 1; k <= k_parts; ++k) {
             part_job pj;
             pj.g = g;
@@ -787,16 +802,25 @@ std::error_code run_datagen(const datagen_options& o, datagen_result& result, st
 
     std::uint64_t written = 0;
     if (!parts.empty()) {
-        run_state rs(o, *sc, m, files, parts, threads);
-        if (auto rec = rs.run(message)) {
-            return rec;
+        datagen_progress generated;
+        {
+            // The generator (its 300 MiB text pool and block buffers) is freed before the Parquet
+            // conversion starts, so the two never hold memory at the same time.
+            run_state rs(o, *sc, m, files, parts, threads);
+            if (auto rec = rs.run(message)) {
+                return rec;
+            }
+            generated = rs.progress();
         }
-        written = rs.progress().bytes_written;
-        if (auto pec = convert_to_parquet(files, m, o, threads, written, message)) {
+        written = generated.bytes_written;
+        auto pec = convert_to_parquet(files, m, o, threads, written, message);
+        std::error_code rmec;
+        fs::remove_all(o.output_dir / ".duckdb-tmp", rmec); // DuckDB's spill files, if any
+        if (pec) {
             return pec;
         }
         if (o.on_progress) {
-            datagen_progress p = rs.progress();
+            datagen_progress p = generated;
             p.work_done = p.work_total;
             p.files_done = p.files_total;
             p.bytes_written = written;

@@ -463,4 +463,17 @@ const text_pool& text_pool::instance(unsigned threads) {
     return *pool;
 }
 
+std::shared_ptr<const text_pool> text_pool::acquire(unsigned threads) {
+    static std::mutex m;
+    static std::weak_ptr<const text_pool> cached;
+    std::lock_guard lock(m);
+    if (auto p = cached.lock()) {
+        return p;
+    }
+    unsigned n = threads != 0 ? threads : std::thread::hardware_concurrency();
+    std::shared_ptr<const text_pool> p = build(n == 0 ? 1 : n);
+    cached = p;
+    return p;
+}
+
 } // namespace tpch

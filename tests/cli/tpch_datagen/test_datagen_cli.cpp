@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_with_status_2) {
     expect_usage_error(f.run("--scale 100001" + out), "--scale");
     expect_usage_error(f.run("--scale 0.01 --tables lineitem,foo" + out), "'foo'");
     expect_usage_error(f.run("--scale 0.01 --format xml" + out), "--format");
-    expect_usage_error(f.run("--scale 0.01 --chunks 0" + out), "--chunks");
+    expect_usage_error(f.run("--scale 0.01 --chunks=-1" + out), "--chunks");
     expect_usage_error(f.run("--scale 0.01 --threads=-3" + out), "--threads");
     std::ofstream(f.dir() / "plain-file") << "x";
     expect_usage_error(

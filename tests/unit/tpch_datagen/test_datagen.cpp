@@ -214,6 +214,7 @@ BOOST_AUTO_TEST_CASE(parquet_files_through_duckdb) {
     BOOST_TEST(*q->rows[0][1] == "5755.94");
     for (const auto& e : fs::directory_iterator(dir.path())) {
         BOOST_TEST(e.path().extension() != ".tmp", e.path());
+        BOOST_TEST(e.path().filename() != ".duckdb-tmp", e.path()); // spill directory removed
     }
 }
 #endif
@@ -230,7 +231,9 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
         BOOST_TEST(!msg.empty());
     }
     o.scale_factor = 0.01;
-    o.chunks = 0;
+    o.chunks = -1;
+    BOOST_TEST((tpch::run_datagen(o, r, msg) == tpch::datagen_error::invalid_chunks));
+    o.chunks = 1000001;
     BOOST_TEST((tpch::run_datagen(o, r, msg) == tpch::datagen_error::invalid_chunks));
     o.chunks = 1;
     // An output "directory" below a regular file cannot be created.
@@ -259,3 +262,27 @@ BOOST_AUTO_TEST_CASE(invalid_options_are_rejected) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(default_chunks_keep_parquet_files_small) {
+    using tpch::output_format;
+    // tbl and csv: dbgen's one file per table at any scale factor.
+    BOOST_TEST(tpch::default_chunks(1000, output_format::tbl) == 1);
+    BOOST_TEST(tpch::default_chunks(1000, output_format::csv) == 1);
+    // parquet: LINEITEM (about 150 MB per SF) in parts of at most 200 MiB.
+    BOOST_TEST(tpch::default_chunks(0.01, output_format::parquet) == 1);
+    BOOST_TEST(tpch::default_chunks(1, output_format::parquet) == 1);
+    BOOST_TEST(tpch::default_chunks(2, output_format::parquet) == 2);
+    BOOST_TEST(tpch::default_chunks(10, output_format::parquet) == 8);
+    BOOST_TEST(tpch::default_chunks(100, output_format::parquet) == 72);
+    for (double sf : {0.5, 1.0, 3.0, 30.0, 1000.0, 30000.0}) {
+        const auto k = tpch::default_chunks(sf, output_format::parquet);
+        BOOST_TEST(sf * tpch::parquet_lineitem_bytes_per_sf / static_cast<double>(k) <=
+                   static_cast<double>(tpch::parquet_target_file_bytes));
+        if (k > 1) { // and no more parts than needed
+            BOOST_TEST(sf * tpch::parquet_lineitem_bytes_per_sf / static_cast<double>(k - 1) >
+                       static_cast<double>(tpch::parquet_target_file_bytes));
+        }
+    }
+    // A smaller target (as a test would use) splits a small scale factor.
+    BOOST_TEST(tpch::default_chunks(0.01, output_format::parquet, 1u << 20) == 2);
+}

@@ -69,8 +69,9 @@ struct datagen_options {
     double scale_factor = 1;
     std::filesystem::path output_dir;
     output_format format = output_format::tbl;
-    unsigned threads = 0;      ///< 0: all cores
-    std::int64_t chunks = 1;   ///< files per scaled table (NATION and REGION are always one file)
+    unsigned threads = 0; ///< 0: all cores
+    /// Files per scaled table (NATION and REGION are always one file); 0 chooses default_chunks().
+    std::int64_t chunks = 0;
     std::vector<table> tables; ///< empty: all eight
     bool force = false;        ///< ignore the manifest: regenerate every selected file
     /// Called after every written block (and once at the end); may be empty.
@@ -96,6 +97,18 @@ struct datagen_result {
 
 /// Name of the manifest file written into the output directory.
 inline constexpr std::string_view manifest_name = "tpch-manifest.json";
+
+/// Largest Parquet file the default chunk count aims for: 200 MiB, under the ~256 MiB that lets
+/// Spark read a table's files in parallel splits.
+inline constexpr std::uint64_t parquet_target_file_bytes = 200ull << 20;
+/// Parquet (zstd) bytes of LINEITEM per unit of scale factor, measured at SF 1 (149.4 MB).
+inline constexpr double parquet_lineitem_bytes_per_sf = 150e6;
+
+/// The chunk count used when datagen_options::chunks is 0: 1 for tbl and csv (dbgen's single
+/// files); for parquet the smallest K that keeps LINEITEM's parts, the largest, at most
+/// `target_bytes` each (SF 1: 1, SF 10: 8, SF 100: 72).
+std::int64_t default_chunks(double scale_factor, output_format f,
+                            std::uint64_t target_bytes = parquet_target_file_bytes) noexcept;
 
 /// File name of part `part` (0: unsplit) of table `t` in format `f`: dbgen's names for tbl
 /// ("lineitem.tbl", "lineitem.tbl.3"), "lineitem.csv"/"lineitem.3.csv", "lineitem.parquet"/

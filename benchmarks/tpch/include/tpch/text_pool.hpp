@@ -26,6 +26,11 @@ public:
     /// memory cannot be mapped.
     static const text_pool& instance(unsigned threads = 0);
 
+    /// A pool shared by every holder alive at the same time and unmapped when the last one lets
+    /// go (a data generation run holds it only while it generates, so its 300 MiB are not kept
+    /// during Parquet conversion or afterwards). Built with up to `threads` threads (0: all cores).
+    static std::shared_ptr<const text_pool> acquire(unsigned threads = 0);
+
     /// Builds a separate pool with exactly `threads` segments (tests, benchmarks).
     static std::unique_ptr<text_pool> build(unsigned threads);
 
