@@ -6,6 +6,7 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace aws_sigv4 {
@@ -127,6 +128,46 @@ digest hmac_key::mac(std::string_view message) const noexcept {
 
 digest hmac_sha256(std::string_view key, std::string_view message) noexcept {
     return hmac_key(key).mac(message);
+}
+
+digest hmac_key::outer(const digest& ih) const noexcept {
+    sha256 o = outer_;
+    o.update(ih.data(), ih.size());
+    return o.finish();
+}
+
+digest prefix_hasher::hash(const sha256& seed, std::string_view m) {
+    if (!seed_.same_state(seed)) {
+        seed_ = seed;
+        blocks_ = 0;
+    }
+    return run(m);
+}
+
+digest prefix_hasher::hash(std::string_view m) {
+    static const sha256 initial; // SHA-256's initial state (constant)
+    return hash(initial, m);
+}
+
+digest prefix_hasher::run(std::string_view m) {
+    // Blocks wholly before the message's last 64 bytes: the tail (the payload hash of a canonical
+    // request) differs from call to call, so caching it would only cost copies.
+    const std::size_t full = std::min(m.size() > 64 ? (m.size() - 64) / 64 : 0, max_blocks);
+    std::size_t match = 0;
+    while (match < blocks_ && match < full &&
+           std::memcmp(m.data() + match * 64, bytes_.data() + match * 64, 64) == 0)
+        ++match;
+    reused_ += match;
+    sha256 h = match > 0 ? states_[match - 1] : seed_;
+    for (std::size_t b = match; b < full; ++b) {
+        std::memcpy(bytes_.data() + b * 64, m.data() + b * 64, 64);
+        h.update(m.data() + b * 64, 64);
+        states_[b] = h;
+    }
+    if (full > match)
+        blocks_ = full; // blocks cached beyond `full` followed the old prefix: drop them
+    h.update(m.data() + full * 64, m.size() - full * 64);
+    return h.finish();
 }
 
 } // namespace aws_sigv4

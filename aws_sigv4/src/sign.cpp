@@ -4,6 +4,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <new>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 namespace aws_sigv4 {
 namespace {
@@ -12,6 +17,7 @@ namespace {
 struct char_tables {
     bool tchar[256] = {};
     char lower[256] = {};
+    char token_lower[256] = {}; // lowercase of a token character, 0 for any other byte
     constexpr char_tables() {
         for (int c = 0; c < 256; ++c)
             lower[c] = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
@@ -23,6 +29,8 @@ struct char_tables {
             tchar[c] = true;
         for (char c : std::string_view("!#$%&'*+-.^_`|~"))
             tchar[static_cast<unsigned char>(c)] = true;
+        for (int c = 0; c < 256; ++c)
+            token_lower[c] = tchar[c] ? lower[c] : '\0';
     }
 };
 constexpr char_tables tables;
@@ -49,24 +57,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
-int icompare(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = std::min(a.size(), b.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto x = static_cast<unsigned char>(lower(a[i])), y = static_cast<unsigned char>(lower(b[i]));
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
-}
-
-void append_lower(std::string_view s, std::string& out) {
-    const std::size_t old = out.size();
-    out.resize(old + s.size());
-    char* w = out.data() + old;
-    for (std::size_t i = 0; i < s.size(); ++i)
-        w[i] = lower(s[i]);
-}
-
 bool is_ws(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
@@ -88,6 +78,75 @@ bool valid_header_value(std::string_view v) noexcept {
             i = j;
         }
     }
+    return true;
+}
+
+// True when `v` holds no byte <= 0x20 (no space, no control character): such a value is valid and
+// already canonical. Almost every value a client sends (hosts, dates, content types, targets,
+// hashes) is plain; only the others take the byte-by-byte checks below.
+bool plain_value(std::string_view v) noexcept {
+    const char* p = v.data();
+    const std::size_t n = v.size();
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i limit = _mm_set1_epi8(0x20);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        // Unsigned x <= 0x20 exactly when min(x, 0x20) == x.
+        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, limit), x)) != 0)
+            return false;
+    }
+#endif
+    for (; i < n; ++i)
+        if (static_cast<unsigned char>(p[i]) <= 0x20)
+            return false;
+    return true;
+}
+
+#if defined(__SSE2__)
+// Lanes of x within [lo, hi] (unsigned bytes) as 0xff.
+inline __m128i in_range(__m128i x, __m128i lo, __m128i hi) noexcept {
+    return _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, lo), x), _mm_cmpeq_epi8(_mm_min_epu8(x, hi), x));
+}
+#endif
+
+// True when every byte of `s` lies in [lo, hi] (unsigned).
+bool all_in_range(std::string_view s, unsigned char lo, unsigned char hi) noexcept {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i vlo = _mm_set1_epi8(static_cast<char>(lo)), vhi = _mm_set1_epi8(static_cast<char>(hi));
+    for (; i + 16 <= n; i += 16)
+        if (_mm_movemask_epi8(in_range(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), vlo, vhi)) !=
+            0xffff)
+            return false;
+#endif
+    for (; i < n; ++i) {
+        const auto c = static_cast<unsigned char>(p[i]);
+        if (c < lo || c > hi)
+            return false;
+    }
+    return true;
+}
+
+// True when `s` is only lowercase hex digits.
+bool all_lower_hex(std::string_view s) noexcept {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
+    const __m128i la = _mm_set1_epi8('a'), lf = _mm_set1_epi8('f');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        if (_mm_movemask_epi8(_mm_or_si128(in_range(x, d0, d9), in_range(x, la, lf))) != 0xffff)
+            return false;
+    }
+#endif
+    for (; i < n; ++i)
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+            return false;
     return true;
 }
 
@@ -137,31 +196,25 @@ bool valid_scope_part(std::string_view s) noexcept {
 }
 
 bool valid_key_text(std::string_view s) noexcept {
-    if (s.empty())
-        return false;
-    for (char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u >= 0x7f)
-            return false;
-    }
-    return true;
+    return !s.empty() && all_in_range(s, 0x21, 0x7e);
 }
 
 struct hdr {
     std::string_view name;
     std::string_view value;
+    bool plain; // plain_value(value): copied as is
 };
 
 struct param {
     std::uint32_t key_off, key_len, val_off, val_len;
 };
 
-// Stable insertion sort by case-insensitive name: a handful of headers, usually nearly sorted.
+// Stable insertion sort by (lowercase) name: a handful of headers, usually nearly sorted.
 void sort_headers(hdr* h, std::size_t n) noexcept {
     for (std::size_t i = 1; i < n; ++i) {
         const hdr x = h[i];
         std::size_t j = i;
-        while (j > 0 && icompare(x.name, h[j - 1].name) < 0) {
+        while (j > 0 && x.name < h[j - 1].name) {
             h[j] = h[j - 1];
             --j;
         }
@@ -205,47 +258,76 @@ struct canonicalizer {
         }
 
         // Headers: the request's, less excluded ones, plus the signer's additions (at most 3).
+        // Raw storage (not hdr[32]): value-initializing 32 string_view pairs on every call costs
+        // more than the rest of a small request's header handling. Elements are placement-new'd.
         constexpr std::size_t local_capacity = 32;
-        hdr local[local_capacity];
+        alignas(hdr) unsigned char local[local_capacity * sizeof(hdr)];
         std::vector<hdr> heap;
-        hdr* headers = local;
+        hdr* headers = reinterpret_cast<hdr*>(local);
         if (req.headers.size() + 3 > local_capacity) {
             heap.resize(req.headers.size() + 3);
             headers = heap.data();
         }
         std::size_t n = 0;
+        auto push = [&](std::string_view name, std::string_view value, bool plain) {
+            ::new (static_cast<void*>(headers + n)) hdr{name, value, plain};
+            ++n;
+        };
+        // Every name is checked and lowercased once, into `names`; from then on names compare
+        // and sort as plain bytes and are copied out as they are.
+        std::size_t names_total = 0;
+        for (const auto& h : req.headers)
+            names_total += h.name.size();
+        char names_local[1024];
+        std::string names_heap;
+        char* names = names_local;
+        if (names_total > sizeof names_local) {
+            names_heap.resize(names_total);
+            names = names_heap.data();
+        }
         bool has_host = false, has_token = false, has_content_sha = false;
         std::string_view date_value;
         bool has_date = false;
         for (const auto& h : req.headers) {
-            if (!is_token(h.name))
+            if (h.name.empty())
                 return error::invalid_header_name;
-            if (!valid_header_value(h.value))
+            unsigned bad = 0;
+            for (std::size_t i = 0; i < h.name.size(); ++i) {
+                const char l = tables.token_lower[static_cast<unsigned char>(h.name[i])];
+                names[i] = l;
+                bad |= l == '\0';
+            }
+            if (bad)
+                return error::invalid_header_name;
+            const std::string_view name(names, h.name.size());
+            names += h.name.size();
+            const bool plain = plain_value(h.value);
+            if (!plain && !valid_header_value(h.value))
                 return error::invalid_header_value;
-            const char first = lower(h.name[0]);
-            if (first == 'h' && iequals(h.name, "host")) {
+            const char first = name[0];
+            if (first == 'h' && name == "host") {
                 std::string_view v = h.value;
                 while (!v.empty() && is_ws(v.front()))
                     v.remove_prefix(1);
                 if (v.empty())
                     return error::missing_host;
                 has_host = true;
-            } else if (first == 'x' && h.name.size() > 6 && lower(h.name[2]) == 'a') {
-                if (iequals(h.name, "x-amz-date")) {
+            } else if (first == 'x' && name.size() > 6 && name[2] == 'a') {
+                if (name == "x-amz-date") {
                     has_date = true;
                     date_value = h.value;
                 }
-                has_token |= iequals(h.name, "x-amz-security-token");
-                has_content_sha |= iequals(h.name, "x-amz-content-sha256");
+                has_token |= name == "x-amz-security-token";
+                has_content_sha |= name == "x-amz-content-sha256";
             }
             bool excluded = false;
             for (const auto& x : cfg.excluded_headers)
-                if (iequals(h.name, x)) {
+                if (x.size() == name.size() && iequals(name, x)) {
                     excluded = true;
                     break;
                 }
             if (!excluded)
-                headers[n++] = {h.name, h.value};
+                push(name, h.value, plain);
         }
         if (!has_host)
             return error::missing_host;
@@ -264,19 +346,19 @@ struct canonicalizer {
             p.creds.has_session_token() && cfg.token_mode == session_token_mode::sign && !has_token;
         if (!query_mode) {
             if (!has_date) {
-                headers[n++] = {"x-amz-date", p.time.amz_date()};
+                push("x-amz-date", p.time.amz_date(), true);
                 if (headers_to_add)
                     put_nv(*headers_to_add, headers_added, "X-Amz-Date", p.time.amz_date());
             }
             if (sign_token) {
-                headers[n++] = {"x-amz-security-token", p.creds.session_token};
+                push("x-amz-security-token", p.creds.session_token, plain_value(p.creds.session_token));
                 if (headers_to_add)
                     put_nv(*headers_to_add, headers_added, "X-Amz-Security-Token", p.creds.session_token);
             }
         }
         if (!has_content_sha &&
             (query_mode ? cfg.content_sha256_header_in_presigned : cfg.content_sha256_header)) {
-            headers[n++] = {"x-amz-content-sha256", p.payload_hash};
+            push("x-amz-content-sha256", p.payload_hash, true);
             if (headers_to_add)
                 put_nv(*headers_to_add, headers_added, "x-amz-content-sha256", p.payload_hash);
         }
@@ -284,15 +366,26 @@ struct canonicalizer {
             sort_headers(headers, n);
         else
             std::stable_sort(headers, headers + n,
-                             [](const hdr& a, const hdr& b) { return icompare(a.name, b.name) < 0; });
+                             [](const hdr& a, const hdr& b) { return a.name < b.name; });
 
-        signed_headers.clear();
+        // Duplicate names (adjacent after the stable sort) are one canonical header.
+        std::size_t names_len = 0, values_len = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            if (i > 0 && iequals(headers[i].name, headers[i - 1].name))
-                continue;
-            if (!signed_headers.empty())
-                signed_headers.push_back(';');
-            append_lower(headers[i].name, signed_headers);
+            names_len += headers[i].name.size() + 1;
+            values_len += headers[i].value.size() + 2;
+        }
+        signed_headers.resize(names_len);
+        {
+            char* w = signed_headers.data();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (i > 0 && headers[i].name == headers[i - 1].name)
+                    continue;
+                if (w != signed_headers.data())
+                    *w++ = ';';
+                std::memcpy(w, headers[i].name.data(), headers[i].name.size());
+                w += headers[i].name.size();
+            }
+            signed_headers.resize(static_cast<std::size_t>(w - signed_headers.data()));
         }
 
         // Method and canonical URI.
@@ -322,25 +415,45 @@ struct canonicalizer {
             append_canonical_query(query, query_mode, signed_headers);
         out.push_back('\n');
 
-        // Canonical headers: duplicates joined with ',' in request order.
+        // Canonical headers: duplicates joined with ',' in request order. Written in place: a
+        // canonical value is never longer than the value, so names + values + separators bound it.
+        const std::size_t start = out.size();
+        out.resize(start + names_len + values_len + 2 + signed_headers.size() + 1 + p.payload_hash.size());
+        char* w = out.data() + start;
         for (std::size_t i = 0; i < n; ++i) {
-            const bool continues = i > 0 && iequals(headers[i].name, headers[i - 1].name);
+            const bool continues = i > 0 && headers[i].name == headers[i - 1].name;
             if (continues) {
-                out.push_back(',');
+                *w++ = ',';
             } else {
                 if (i > 0)
-                    out.push_back('\n');
-                append_lower(headers[i].name, out);
-                out.push_back(':');
+                    *w++ = '\n';
+                std::memcpy(w, headers[i].name.data(), headers[i].name.size());
+                w += headers[i].name.size();
+                *w++ = ':';
             }
-            append_canonical_value(headers[i].value, out);
+            const std::string_view v = headers[i].value;
+            if (headers[i].plain) {
+                std::memcpy(w, v.data(), v.size());
+                w += v.size();
+            } else {
+                const std::size_t at = static_cast<std::size_t>(w - out.data());
+                out.resize(at);
+                append_canonical_value(v, out);
+                const std::size_t now = out.size();
+                out.resize(start + names_len + values_len + 2 + signed_headers.size() + 1 +
+                           p.payload_hash.size());
+                w = out.data() + now;
+            }
         }
         if (n > 0)
-            out.push_back('\n');
-        out.push_back('\n');
-        out.append(signed_headers);
-        out.push_back('\n');
-        out.append(p.payload_hash);
+            *w++ = '\n';
+        *w++ = '\n';
+        std::memcpy(w, signed_headers.data(), signed_headers.size());
+        w += signed_headers.size();
+        *w++ = '\n';
+        std::memcpy(w, p.payload_hash.data(), p.payload_hash.size());
+        w += p.payload_hash.size();
+        out.resize(static_cast<std::size_t>(w - out.data()));
         return {};
     }
 
@@ -428,13 +541,10 @@ struct canonicalizer {
 
 namespace payload {
 bool is_valid(std::string_view hash) noexcept {
-    if (hash == unsigned_payload || hash == streaming_signed || hash == streaming_signed_trailer ||
-        hash == streaming_unsigned_trailer)
-        return true;
-    if (hash.size() != 64)
-        return false;
-    return std::all_of(hash.begin(), hash.end(),
-                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    if (hash.size() == 64)
+        return all_lower_hex(hash);
+    return hash == unsigned_payload || hash == streaming_signed || hash == streaming_signed_trailer ||
+           hash == streaming_unsigned_trailer;
 }
 } // namespace payload
 
@@ -460,9 +570,10 @@ std::error_code validate(const signing_params& p) noexcept {
     if (p.config.location == signature_location::query_params &&
         (p.config.expires_seconds < 1 || p.config.expires_seconds > 604800))
         return error::invalid_expires;
-    for (char c : p.creds.session_token)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return error::invalid_credentials;
+    if (!all_in_range(p.creds.session_token, 0x20, 0x7e)) // else: bytes >= 0x80 are allowed
+        for (char c : p.creds.session_token)
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                return error::invalid_credentials;
     return {};
 }
 
@@ -476,14 +587,14 @@ std::error_code canonical_request(const request_view& req, const signing_params&
 
 namespace {
 void append_string_to_sign(std::string& out, std::string_view canonical, const signing_time& t,
-                           std::string_view scope) {
+                           std::string_view scope, prefix_hasher* hasher = nullptr) {
     out.clear();
     out.reserve(algorithm.size() + 16 + scope.size() + 67);
     out.append(algorithm).push_back('\n');
     out.append(t.amz_date()).push_back('\n');
     out.append(scope).push_back('\n');
     char hex[64];
-    to_hex(sha256_of(canonical), hex);
+    to_hex(hasher ? hasher->hash(canonical) : sha256_of(canonical), hex);
     out.append(hex, 64);
 }
 } // namespace
@@ -585,7 +696,7 @@ std::string signing_result::presigned_target(std::string_view original) const {
 namespace {
 
 std::error_code sign_with_key(const request_view& req, const signing_params& p, signing_result& out,
-                              signing_key_cache* cache) {
+                              signing_key_cache* cache, prefix_hasher* hasher, prefix_hasher* sts_hasher) {
     // The strings of out.headers_to_add are reused (assigned, not reallocated) from call to call.
     out.canonical_request.clear();
     out.string_to_sign.clear();
@@ -630,7 +741,7 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
                         query_mode ? &out.query_to_add : nullptr};
     if (auto ec = canon.run())
         return fail(ec);
-    append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope);
+    append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope, hasher);
     hmac_key local;
     const hmac_key* key = &local;
     if (cache)
@@ -638,7 +749,11 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     else
         local = hmac_key(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
     out.signature.resize(64);
-    to_hex(key->mac(out.string_to_sign), out.signature.data());
+    // The string to sign's first block (algorithm, time, start of the scope) is the same for every
+    // request in a second: its inner-HMAC state is cached like the canonical request's prefix.
+    to_hex(sts_hasher ? key->outer(sts_hasher->hash(key->inner_start(), out.string_to_sign))
+                      : key->mac(out.string_to_sign),
+           out.signature.data());
     const bool token_after =
         p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
     if (query_mode) {
@@ -679,11 +794,11 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
 } // namespace
 
 std::error_code signer::sign(const request_view& req, const signing_params& p, signing_result& out) {
-    return sign_with_key(req, p, out, &cache_);
+    return sign_with_key(req, p, out, &cache_, &canonical_hasher_, &string_to_sign_hasher_);
 }
 
 std::error_code sign(const request_view& req, const signing_params& p, signing_result& out) {
-    return sign_with_key(req, p, out, nullptr);
+    return sign_with_key(req, p, out, nullptr, nullptr, nullptr);
 }
 
 } // namespace aws_sigv4

@@ -24,6 +24,9 @@ public:
     digest finish() noexcept;
     void reset() noexcept;
 
+    /// Same state (bytewise): two hashes fed the same bytes from the same start compare equal.
+    bool same_state(const sha256& o) const noexcept { return state_ == o.state_; }
+
 private:
     friend class hmac_key;
     // Layout-compatible storage for OpenSSL's SHA256_CTX (112 bytes), kept opaque here so this
@@ -50,6 +53,10 @@ public:
     explicit hmac_key(std::string_view key) noexcept;
     explicit hmac_key(const digest& key) noexcept;
     digest mac(std::string_view message) const noexcept;
+    /// The inner hash state after the key block (HMAC = outer(SHA-256(inner_start || message))).
+    const sha256& inner_start() const noexcept { return inner_; }
+    /// The MAC from the inner hash's digest.
+    digest outer(const digest& inner_digest) const noexcept;
     /// Starts a MAC whose message is fed incrementally; finish with finish_mac().
     sha256 begin() const noexcept { return inner_; }
     digest finish_mac(sha256& inner) const noexcept;
@@ -62,5 +69,30 @@ private:
 
 /// One-shot HMAC-SHA256.
 digest hmac_sha256(std::string_view key, std::string_view message) noexcept;
+
+/// SHA-256 that remembers the state after each of the first `max_blocks` 64-byte blocks of the
+/// last message it hashed, and resumes from the deepest one the next message shares. Canonical
+/// requests of the same operation signed within the same second share everything up to the
+/// payload hash (method, path, headers, date, signed header list: three of five blocks for an
+/// Athena status poll), so a busy signer hashes only what differs. The result is always the plain
+/// SHA-256 of the message. Not thread-safe; one per signer.
+class prefix_hasher {
+public:
+    static constexpr std::size_t max_blocks = 8;
+    digest hash(std::string_view message);
+    /// The SHA-256 of `message` continued from `seed` (a state after whole blocks, such as an HMAC
+    /// key's inner_start()): the cache is reused only while the seed stays the same.
+    digest hash(const sha256& seed, std::string_view message);
+    /// Blocks resumed from the cache, over all calls (for tests and benchmarks).
+    std::uint64_t blocks_reused() const noexcept { return reused_; }
+
+private:
+    digest run(std::string_view message);
+    std::array<char, max_blocks * 64> bytes_{};
+    std::array<sha256, max_blocks> states_{};
+    sha256 seed_{};
+    std::size_t blocks_ = 0;
+    std::uint64_t reused_ = 0;
+};
 
 } // namespace aws_sigv4

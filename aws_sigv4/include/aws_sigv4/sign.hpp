@@ -24,7 +24,8 @@ namespace aws_sigv4 {
 
 /// Payload hash values (the last line of the canonical request and x-amz-content-sha256).
 namespace payload {
-inline constexpr std::string_view empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+inline constexpr std::string_view empty_sha256 =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
 /// aws-chunked with a signature per chunk.
 inline constexpr std::string_view streaming_signed = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
@@ -123,9 +124,12 @@ class signer {
 public:
     std::error_code sign(const request_view& req, const signing_params& p, signing_result& out);
     const signing_key_cache& key_cache() const noexcept { return cache_; }
+    const prefix_hasher& canonical_hasher() const noexcept { return canonical_hasher_; }
 
 private:
     signing_key_cache cache_;
+    prefix_hasher canonical_hasher_;
+    prefix_hasher string_to_sign_hasher_; // inner HMAC: seeded with the signing key's inner state
 };
 
 /// One-shot signing without a cache.

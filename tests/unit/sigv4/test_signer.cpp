@@ -443,6 +443,59 @@ BOOST_AUTO_TEST_CASE(result_reuse) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+BOOST_AUTO_TEST_SUITE(sigv4_prefix_hasher)
+
+BOOST_AUTO_TEST_CASE(equals_sha256_whatever_the_history) {
+    // Messages that share prefixes of every length (in and out of block boundaries), grow, shrink
+    // and diverge: each hash must be the plain SHA-256, and shared full blocks must be reused.
+    sv4::prefix_hasher h;
+    std::uint32_t x = 12345;
+    auto next = [&x] { return x = x * 1103515245u + 12345u; };
+    std::string base(700, '\0');
+    for (auto& c : base)
+        c = static_cast<char>('a' + next() % 26);
+    for (int i = 0; i < 2000; ++i) {
+        std::string m = base.substr(0, next() % base.size());
+        if (!m.empty() && next() % 3 == 0)
+            m[next() % m.size()] ^= 1; // diverge somewhere
+        BOOST_TEST_REQUIRE((h.hash(m) == sv4::sha256_of(m)),
+                           "message " << i << " of " << m.size() << " bytes");
+    }
+    BOOST_TEST(h.blocks_reused() > 0u);
+    // After a divergent message, blocks cached past its end must not be resumed for a message
+    // that shares the new prefix but the old tail.
+    sv4::prefix_hasher g;
+    const std::string a(600, 'a');
+    std::string b = a.substr(0, 200);
+    b[70] = 'b'; // differs in block 1
+    const std::string c = b + a.substr(200);
+    BOOST_TEST((g.hash(a) == sv4::sha256_of(a)));
+    BOOST_TEST((g.hash(b) == sv4::sha256_of(b)));
+    BOOST_TEST((g.hash(c) == sv4::sha256_of(c)));
+}
+
+BOOST_AUTO_TEST_CASE(signer_reuses_the_canonical_request_prefix) {
+    // Two status polls for different calculations in the same second: same prefix, other body.
+    sv4::signer s;
+    sv4::signing_result r1, r2;
+    const sv4::header_view h[] = {{"host", "athena.us-east-1.amazonaws.com"},
+                                  {"content-type", "application/x-amz-json-1.1"},
+                                  {"x-amz-target", "AmazonAthena.GetCalculationExecutionStatus"}};
+    const sv4::request_view req{"POST", "/", h};
+    const auto cfg = sv4::settings::json_service();
+    const std::string h1 = sv4::sha256_hex(R"({"CalculationExecutionId":"1"})");
+    const std::string h2 = sv4::sha256_hex(R"({"CalculationExecutionId":"2"})");
+    BOOST_TEST_REQUIRE(!s.sign(req, {creds, "us-east-1", "athena", t0(), h1, cfg}, r1));
+    BOOST_TEST_REQUIRE(!s.sign(req, {creds, "us-east-1", "athena", t0(), h2, cfg}, r2));
+    BOOST_TEST(s.canonical_hasher().blocks_reused() >= 2u);
+    sv4::signing_result fresh;
+    BOOST_TEST_REQUIRE(!sv4::sign(req, {creds, "us-east-1", "athena", t0(), h2, cfg}, fresh));
+    BOOST_TEST(r2.signature == fresh.signature);
+    BOOST_TEST(r2.signature != r1.signature);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(sigv4_uri)
 
 BOOST_AUTO_TEST_CASE(encode_decode_normalize) {
