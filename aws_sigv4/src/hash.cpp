@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 namespace aws_sigv4 {
 namespace {
 
@@ -31,6 +35,19 @@ struct hex_pairs {
     }
 };
 constexpr hex_pairs pairs;
+
+// 64-byte equality inline (a libc memcmp call costs more than the compare itself here).
+bool same_block(const char* a, const char* b) noexcept {
+#if defined(__SSE2__)
+    __m128i acc = _mm_setzero_si128();
+    for (int i = 0; i < 64; i += 16)
+        acc = _mm_or_si128(acc, _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)),
+                                              _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i))));
+    return _mm_movemask_epi8(_mm_cmpeq_epi8(acc, _mm_setzero_si128())) == 0xffff;
+#else
+    return std::memcmp(a, b, 64) == 0;
+#endif
+}
 
 } // namespace
 
@@ -64,8 +81,24 @@ digest sha256_of(std::string_view data) noexcept {
 }
 
 void to_hex(const digest& d, char* out) noexcept {
+#if defined(__SSE2__)
+    // Nibbles to ASCII 16 at a time: '0' + v, plus 'a' - '0' - 10 where v > 9.
+    const __m128i mask = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+    const __m128i zero_char = _mm_set1_epi8('0'), letter_gap = _mm_set1_epi8('a' - '0' - 10);
+    auto ascii = [&](__m128i v) {
+        return _mm_add_epi8(_mm_add_epi8(v, zero_char), _mm_and_si128(_mm_cmpgt_epi8(v, nine), letter_gap));
+    };
+    for (int k = 0; k < 2; ++k) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + 16 * k));
+        const __m128i lo = _mm_and_si128(x, mask);
+        const __m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), mask);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 32 * k), ascii(_mm_unpacklo_epi8(hi, lo)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 32 * k + 16), ascii(_mm_unpackhi_epi8(hi, lo)));
+    }
+#else
     for (std::size_t i = 0; i < d.size(); ++i)
         std::memcpy(out + 2 * i, pairs.v + 2 * d[i], 2);
+#endif
 }
 
 hex_digest to_hex(const digest& d) noexcept {
@@ -154,8 +187,7 @@ digest prefix_hasher::run(std::string_view m) {
     // request) differs from call to call, so caching it would only cost copies.
     const std::size_t full = std::min(m.size() > 64 ? (m.size() - 64) / 64 : 0, max_blocks);
     std::size_t match = 0;
-    while (match < blocks_ && match < full &&
-           std::memcmp(m.data() + match * 64, bytes_.data() + match * 64, 64) == 0)
+    while (match < blocks_ && match < full && same_block(m.data() + match * 64, bytes_.data() + match * 64))
         ++match;
     reused_ += match;
     sha256 h = match > 0 ? states_[match - 1] : seed_;

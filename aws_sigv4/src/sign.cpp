@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstring>
 #include <new>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <immintrin.h>
@@ -742,12 +743,15 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     if (auto ec = canon.run())
         return fail(ec);
     append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope, hasher);
-    hmac_key local;
-    const hmac_key* key = &local;
-    if (cache)
+    // Only the uncached path builds a key here: an hmac_key costs two SHA-256 blocks to make.
+    std::optional<hmac_key> local;
+    const hmac_key* key = nullptr;
+    if (cache) {
         key = &cache->get(p.creds.secret_access_key, p.time.date(), p.region, p.service);
-    else
-        local = hmac_key(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
+    } else {
+        local.emplace(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
+        key = &*local;
+    }
     out.signature.resize(64);
     // The string to sign's first block (algorithm, time, start of the scope) is the same for every
     // request in a second: its inner-HMAC state is cached like the canonical request's prefix.
