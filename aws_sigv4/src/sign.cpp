@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <initializer_list>
 #include <new>
 #include <optional>
 
@@ -587,16 +588,24 @@ std::error_code canonical_request(const request_view& req, const signing_params&
 }
 
 namespace {
+// Sets `out` to the concatenation of `parts` with one resize and a memcpy each.
+void assign_concat(std::string& out, std::initializer_list<std::string_view> parts) {
+    std::size_t n = 0;
+    for (auto part : parts)
+        n += part.size();
+    out.resize(n);
+    char* w = out.data();
+    for (auto part : parts) {
+        std::memcpy(w, part.data(), part.size());
+        w += part.size();
+    }
+}
+
 void append_string_to_sign(std::string& out, std::string_view canonical, const signing_time& t,
                            std::string_view scope, prefix_hasher* hasher = nullptr) {
-    out.clear();
-    out.reserve(algorithm.size() + 16 + scope.size() + 67);
-    out.append(algorithm).push_back('\n');
-    out.append(t.amz_date()).push_back('\n');
-    out.append(scope).push_back('\n');
     char hex[64];
     to_hex(hasher ? hasher->hash(canonical) : sha256_of(canonical), hex);
-    out.append(hex, 64);
+    assign_concat(out, {algorithm, "\n", t.amz_date(), "\n", scope, "\n", std::string_view(hex, 64)});
 }
 } // namespace
 
@@ -769,18 +778,9 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
         }
         out.query_to_add.emplace_back("X-Amz-Signature", out.signature);
     } else {
-        std::string& a = out.authorization;
-        a.reserve(algorithm.size() + p.creds.access_key_id.size() + scope.size() + out.signed_headers.size() +
-                  104);
-        a.append(algorithm)
-            .append(" Credential=")
-            .append(p.creds.access_key_id)
-            .append("/")
-            .append(scope)
-            .append(", SignedHeaders=")
-            .append(out.signed_headers)
-            .append(", Signature=")
-            .append(out.signature);
+        assign_concat(out.authorization,
+                      {algorithm, " Credential=", p.creds.access_key_id, "/", scope,
+                       ", SignedHeaders=", out.signed_headers, ", Signature=", out.signature});
         std::size_t& n = canon.headers_added;
         if (token_after) {
             bool present = false;
