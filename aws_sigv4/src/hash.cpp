@@ -34,7 +34,7 @@ struct hex_pairs {
         }
     }
 };
-constexpr hex_pairs pairs;
+[[maybe_unused]] constexpr hex_pairs pairs; // the fallback of to_hex without SSE2
 
 // 64-byte equality inline (a libc memcmp call costs more than the compare itself here).
 bool same_block(const char* a, const char* b) noexcept {
