@@ -147,4 +147,35 @@ void rate_limiter::on_response(double now, bool throttled) noexcept {
     set_max_rate(std::min(new_rate, max_rate_adjust_scale * measured_rate_), now);
 }
 
+std::optional<std::chrono::milliseconds> clock_offset(std::string_view date_header,
+                                                      timestamp local_now) noexcept {
+    auto server = parse_http_date(date_header);
+    if (!server)
+        return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(*server - local_now);
+}
+
+std::string client_request_token(std::uint64_t hi, std::uint64_t lo) {
+    // Version 4 and the RFC 4122 variant, as uuid.uuid4() makes them (what botocore sends).
+    hi = (hi & ~0xf000ull) | 0x4000ull;
+    lo = (lo & ~(0xc000ull << 48)) | (0x8000ull << 48);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    s.reserve(36);
+    auto put = [&](std::uint64_t v, int nibbles) {
+        for (int i = nibbles - 1; i >= 0; --i)
+            s.push_back(hex[(v >> (4 * i)) & 0xf]);
+    };
+    put(hi >> 32, 8);
+    s.push_back('-');
+    put(hi >> 16, 4);
+    s.push_back('-');
+    put(hi, 4);
+    s.push_back('-');
+    put(lo >> 48, 4);
+    s.push_back('-');
+    put(lo, 12);
+    return s;
+}
+
 } // namespace protocol::retry

@@ -18,6 +18,7 @@
 #include <protocol/service_error.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -118,5 +119,17 @@ private:
     double measured_rate_ = 0, last_bucket_ = 0;
     double count_ = 0;
 };
+
+/// Clock-skew correction: the offset to add to the local clock so that signatures carry the server's
+/// time, from the server's Date header (RFC 7231) and the local time the response arrived. nullopt
+/// when the header is missing or unreadable. The SDKs apply it after a clock-skew error
+/// (error_class::clock_skew) and re-sign the retry.
+std::optional<std::chrono::milliseconds> clock_offset(std::string_view date_header,
+                                                      timestamp local_now) noexcept;
+
+/// An idempotency token (ClientRequestToken, 32-128 characters) in UUID v4 form from 128 random
+/// bits. Made once per logical call and sent unchanged with every retry of it, so a retried
+/// StartSession or StartCalculationExecution never starts a second session or calculation.
+std::string client_request_token(std::uint64_t hi, std::uint64_t lo);
 
 } // namespace protocol::retry

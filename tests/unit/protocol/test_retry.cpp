@@ -144,4 +144,25 @@ BOOST_AUTO_TEST_CASE(rate_limiter_slows_down_on_throttling_and_recovers) {
     BOOST_TEST(rl.fill_rate() >= rate_limiter::min_rate);
 }
 
+BOOST_AUTO_TEST_CASE(clock_offset_from_date) {
+    const auto local = *parse_iso8601("2009-10-12T17:45:00Z");
+    auto off = clock_offset("Wed, 12 Oct 2009 17:50:00 GMT", local);
+    BOOST_TEST_REQUIRE(off.has_value());
+    BOOST_TEST(off->count() == 300000); // the server is 5 minutes ahead
+    off = clock_offset("Wed, 12 Oct 2009 17:40:00 GMT", local);
+    BOOST_TEST_REQUIRE(off.has_value());
+    BOOST_TEST(off->count() == -300000);
+    BOOST_TEST(!clock_offset("", local));
+    BOOST_TEST(!clock_offset("yesterday", local));
+}
+
+BOOST_AUTO_TEST_CASE(client_request_tokens) {
+    const auto t = client_request_token(0x0123456789abcdefull, 0xfedcba9876543210ull);
+    BOOST_TEST(t == "01234567-89ab-4def-bedc-ba9876543210");
+    BOOST_TEST(t.size() >= 32u); // Athena: 32..128 characters
+    BOOST_TEST(client_request_token(0, 0) == "00000000-0000-4000-8000-000000000000");
+    BOOST_TEST(client_request_token(~0ull, ~0ull) == "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    BOOST_TEST(client_request_token(1, 2) != client_request_token(1, 3));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
