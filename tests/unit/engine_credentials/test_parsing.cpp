@@ -1,7 +1,8 @@
-// Pure parsing: shared config/credentials files, credentials documents, ISO 8601, region.
+// Pure parsing: shared config/credentials files, credentials documents, ISO 8601, region, retry settings.
 #include <engine/credentials/config_file.hpp>
 #include <engine/credentials/documents.hpp>
 #include <engine/credentials/region.hpp>
+#include <engine/credentials/retry_settings.hpp>
 
 #include <boost/test/unit_test.hpp>
 
@@ -356,6 +357,39 @@ BOOST_AUTO_TEST_CASE(environment_helpers) {
     BOOST_TEST(env.expand_user("~user/x") == "~user/x");
     env.set_home("/other");
     BOOST_TEST(env.expand_user("~/x") == "/other/x");
+}
+
+BOOST_AUTO_TEST_CASE(retry_settings_environment_over_profile) {
+    shared_config cfg;
+    std::string msg;
+    BOOST_TEST_REQUIRE(!parse_profile_file("[profile p]\nretry_mode = adaptive\nmax_attempts = 7\n"
+                                           "[profile bad]\nretry_mode = turbo\nmax_attempts = 0\n",
+                                           file_kind::config, "c", cfg.config, msg));
+    protocol::retry::config c;
+    // Nothing set anywhere: the defaults.
+    BOOST_TEST(!resolve_retry_config(environment::from_map({}), nullptr, "p", c));
+    BOOST_TEST((c.mode == protocol::retry::mode::standard));
+    BOOST_TEST(c.max_attempts == 3);
+    // The profile.
+    BOOST_TEST(!resolve_retry_config(environment::from_map({}), &cfg, "p", c));
+    BOOST_TEST((c.mode == protocol::retry::mode::adaptive));
+    BOOST_TEST(c.max_attempts == 7);
+    // The environment wins, field by field.
+    protocol::retry::config d;
+    BOOST_TEST(!resolve_retry_config(environment::from_map({{"AWS_MAX_ATTEMPTS", "2"}}), &cfg, "p", d));
+    BOOST_TEST((d.mode == protocol::retry::mode::adaptive));
+    BOOST_TEST(d.max_attempts == 2);
+    // Bad values are named with where they came from; good ones still apply.
+    protocol::retry::config e;
+    auto problem =
+        resolve_retry_config(environment::from_map({{"AWS_RETRY_MODE", "standard"}}), &cfg, "bad", e);
+    BOOST_TEST_REQUIRE(problem.has_value());
+    BOOST_TEST(problem->find("max_attempts in profile bad") != std::string::npos, *problem);
+    BOOST_TEST(problem->find("retry_mode") == std::string::npos, *problem); // the env value was good
+    BOOST_TEST(e.max_attempts == 3);
+    auto env_bad = resolve_retry_config(environment::from_map({{"AWS_RETRY_MODE", "fast"}}), nullptr, "p", e);
+    BOOST_TEST_REQUIRE(env_bad.has_value());
+    BOOST_TEST(env_bad->find("$AWS_RETRY_MODE") != std::string::npos, *env_bad);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
