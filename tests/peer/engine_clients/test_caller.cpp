@@ -1,0 +1,240 @@
+// engine::clients::caller: signing on every attempt, standard-mode retries of transient and
+// throttling errors, no retry of client errors, the attempt limit, clock-skew correction from Date,
+// the same body (ClientRequestToken) on every retry, and missing credentials as a clear error.
+#include <engine/clients/caller.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bh = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+
+struct scripted {
+    scripted(unsigned st, std::string b, std::string d = {})
+        : status(st)
+        , body(std::move(b))
+        , date(std::move(d)) {}
+    unsigned status;
+    std::string body;
+    std::string date; // Date header, if any
+};
+
+struct seen {
+    std::string amz_date, authorization, body;
+};
+
+// Answers each request with the next scripted response (the last one repeats).
+class script_server {
+public:
+    script_server(asio::io_context& ioc, std::deque<scripted> script)
+        : ioc_(ioc)
+        , script_(std::move(script))
+        , acceptor_(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
+        asio::co_spawn(ioc_, accept_loop(), asio::detached);
+    }
+    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    void stop() {
+        beast::error_code ec;
+        acceptor_.close(ec);
+        for (auto& s : streams_)
+            s->close();
+    }
+    std::vector<seen> requests;
+
+private:
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, sock] = co_await acceptor_.async_accept(tok);
+            if (ec)
+                co_return;
+            auto s = std::make_shared<beast::tcp_stream>(std::move(sock));
+            streams_.push_back(s);
+            asio::co_spawn(ioc_, serve(s), asio::detached);
+        }
+    }
+    asio::awaitable<void> serve(std::shared_ptr<beast::tcp_stream> s) {
+        beast::flat_buffer buf;
+        for (;;) {
+            bh::request<bh::string_body> req;
+            auto [ec, n] = co_await bh::async_read(*s, buf, req, tok);
+            if (ec)
+                co_return;
+            requests.push_back(
+                {std::string(req["X-Amz-Date"]), std::string(req[bh::field::authorization]), req.body()});
+            scripted r = script_.front();
+            if (script_.size() > 1)
+                script_.pop_front();
+            bh::response<bh::string_body> res{static_cast<bh::status>(r.status), 11};
+            res.set(bh::field::content_type, "application/x-amz-json-1.1");
+            res.set("x-amzn-RequestId", "req-" + std::to_string(requests.size()));
+            if (!r.date.empty())
+                res.set(bh::field::date, r.date);
+            res.body() = r.body;
+            res.keep_alive(true);
+            res.prepare_payload();
+            auto [wec, wn] = co_await bh::async_write(*s, res, tok);
+            if (wec)
+                co_return;
+        }
+    }
+    asio::io_context& ioc_;
+    std::deque<scripted> script_;
+    tcp::acceptor acceptor_;
+    std::vector<std::shared_ptr<beast::tcp_stream>> streams_;
+};
+
+engine::credentials::provider_ptr test_credentials() {
+    return engine::credentials::make_static_provider(
+        {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""});
+}
+
+protocol::retry::config fast_retries(int attempts = 3) {
+    protocol::retry::config c;
+    c.max_attempts = attempts;
+    c.base = 1ms;
+    c.max_backoff = 5ms;
+    return c;
+}
+
+engine::http::request athena_request(std::uint16_t port, const std::string& body) {
+    engine::http::request r;
+    r.to = {false, "127.0.0.1", port};
+    r.method = "POST";
+    r.target = "/";
+    r.headers = {{"Host", "127.0.0.1:" + std::to_string(port)},
+                 {"Content-Type", "application/x-amz-json-1.1"},
+                 {"X-Amz-Target", "AmazonAthena.StartCalculationExecution"}};
+    r.body = body;
+    return r;
+}
+
+engine::clients::service_target athena() {
+    return {"us-east-1", "athena", protocol::wire_protocol::json, aws_sigv4::settings::json_service()};
+}
+
+// Runs one call against a server with the given script.
+engine::clients::call_result run_call(std::deque<scripted> script, protocol::retry::config cfg,
+                                      std::vector<seen>& seen_out,
+                                      engine::credentials::provider_ptr creds = test_credentials()) {
+    asio::io_context ioc;
+    script_server server(ioc, std::move(script));
+    engine::http::client http(ioc.get_executor());
+    engine::clients::caller c(http, std::move(creds), cfg, 42);
+    c.now = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1440938160)); };
+    engine::clients::call_result result;
+    const std::string body = R"J({"SessionId":"s","CodeBlock":"print(1)","ClientRequestToken":")J" +
+                             c.new_client_request_token() + "\"}";
+    asio::co_spawn(ioc, c.call(athena(), athena_request(server.port(), body)),
+                   [&](std::exception_ptr e, auto r) {
+                       if (e)
+                           std::rethrow_exception(e);
+                       result = std::move(r);
+                       http.close();
+                       server.stop();
+                   });
+    ioc.run();
+    seen_out = server.requests;
+    return result;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(engine_clients_caller)
+
+BOOST_AUTO_TEST_CASE(success_first_time_is_signed) {
+    std::vector<seen> reqs;
+    auto r = run_call({{200, R"({"CalculationExecutionId":"c1","State":"CREATING"})"}}, fast_retries(), reqs);
+    BOOST_TEST(r.ok(), r.message);
+    BOOST_TEST(r.attempts == 1);
+    BOOST_REQUIRE(reqs.size() == 1u);
+    BOOST_TEST(reqs[0].amz_date == "20150830T123600Z");
+    BOOST_TEST(reqs[0].authorization.starts_with(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/athena/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature="));
+}
+
+BOOST_AUTO_TEST_CASE(transient_and_throttling_errors_are_retried_with_the_same_body) {
+    std::vector<seen> reqs;
+    auto r = run_call({{503, R"({"__type":"ServiceUnavailableException","message":"busy"})"},
+                       {400, R"({"__type":"ThrottlingException","message":"Rate exceeded"})"},
+                       {200, "{}"}},
+                      fast_retries(), reqs);
+    BOOST_TEST(r.ok(), r.message);
+    BOOST_TEST(r.attempts == 3);
+    BOOST_REQUIRE(reqs.size() == 3u);
+    BOOST_TEST(reqs[0].body == reqs[2].body); // the ClientRequestToken is the same on every attempt
+    BOOST_TEST(reqs[0].body.find("ClientRequestToken") != std::string::npos);
+    BOOST_TEST(!reqs[2].authorization.empty());
+}
+
+BOOST_AUTO_TEST_CASE(attempts_are_limited) {
+    std::vector<seen> reqs;
+    auto r =
+        run_call({{500, R"({"__type":"InternalServerException","message":"boom"})"}}, fast_retries(2), reqs);
+    BOOST_TEST(!r.ok());
+    BOOST_TEST(r.attempts == 2);
+    BOOST_TEST(reqs.size() == 2u);
+    BOOST_REQUIRE(r.error.has_value());
+    BOOST_TEST(r.error->code == "InternalServerException");
+    BOOST_TEST(r.error->request_id == "req-2");
+    BOOST_TEST(r.message == "InternalServerException: boom");
+}
+
+BOOST_AUTO_TEST_CASE(client_errors_are_not_retried) {
+    std::vector<seen> reqs;
+    auto r = run_call({{400, R"({"__type":"InvalidRequestException","message":"Session is busy"})"}},
+                      fast_retries(5), reqs);
+    BOOST_TEST(r.attempts == 1);
+    BOOST_TEST(reqs.size() == 1u);
+    BOOST_REQUIRE(r.error.has_value());
+    BOOST_TEST(r.error->code == "InvalidRequestException");
+}
+
+BOOST_AUTO_TEST_CASE(clock_skew_is_corrected_from_date) {
+    std::vector<seen> reqs;
+    // The server's clock is 20 minutes ahead of the (injected) local one.
+    auto r = run_call(
+        {{400,
+          R"J({"__type":"InvalidSignatureException","message":"Signature expired: 20150830T123600Z is now earlier than 20150830T124100Z (20150830T125600Z - 15 min.)"})J",
+          "Sun, 30 Aug 2015 12:56:00 GMT"},
+         {200, "{}"}},
+        fast_retries(), reqs);
+    BOOST_TEST(r.ok(), r.message);
+    BOOST_REQUIRE(reqs.size() == 2u);
+    BOOST_TEST(reqs[0].amz_date == "20150830T123600Z");
+    BOOST_TEST(reqs[1].amz_date == "20150830T125600Z"); // re-signed with the server's time
+}
+
+BOOST_AUTO_TEST_CASE(missing_credentials_are_a_clear_error) {
+    std::vector<seen> reqs;
+    auto none =
+        engine::credentials::make_environment_provider(engine::credentials::environment::from_map({}));
+    auto r = run_call({{200, "{}"}}, fast_retries(), reqs, none);
+    BOOST_TEST(!r.ok());
+    BOOST_TEST(static_cast<bool>(r.ec));
+    BOOST_TEST(r.message.starts_with("no AWS credentials"), r.message);
+    BOOST_TEST(reqs.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
