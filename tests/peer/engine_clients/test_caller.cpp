@@ -1,6 +1,7 @@
 // engine::clients::caller: signing on every attempt, standard-mode retries of transient and
 // throttling errors, no retry of client errors, the attempt limit, clock-skew correction from Date,
 // the same body (ClientRequestToken) on every retry, and missing credentials as a clear error.
+#include <engine/clients/athena_client.hpp>
 #include <engine/clients/caller.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -235,6 +236,61 @@ BOOST_AUTO_TEST_CASE(missing_credentials_are_a_clear_error) {
     BOOST_TEST(static_cast<bool>(r.ec));
     BOOST_TEST(r.message.starts_with("no AWS credentials"), r.message);
     BOOST_TEST(reqs.empty());
+}
+
+BOOST_AUTO_TEST_CASE(athena_client_typed_calls) {
+    asio::io_context ioc;
+    script_server server(
+        ioc, {{503, R"({"__type":"ServiceUnavailableException","message":"busy"})"},
+              {200, R"({"SessionId":"sess-1","State":"CREATING"})"},
+              {200, R"J({"Status":{"State":"COMPLETED","SubmissionDateTime":1.7E9,)J"
+                    R"J("CompletionDateTime":1700000012.5},"Statistics":{"DpuExecutionInMillis":4200}})J"},
+              {200, "not json"}});
+    engine::http::client http(ioc.get_executor());
+    engine::clients::caller c(http, test_credentials(), fast_retries(), 7);
+    protocol::endpoint ep;
+    BOOST_REQUIRE(!protocol::parse_endpoint_url("http://127.0.0.1:" + std::to_string(server.port()), ep));
+    engine::clients::athena_client athena(c, ep, "us-east-1");
+    bool done = false;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            protocol::athena::start_session_input in;
+            in.work_group = "primary-spark";
+            in.engine.max_concurrent_dpus = 20;
+            auto s = co_await athena.start_session(in);
+            BOOST_TEST(s.ok(), s.call.message);
+            BOOST_TEST(s.call.attempts == 2);
+            BOOST_TEST(s.value.session_id == "sess-1");
+            BOOST_TEST((s.value.state == protocol::athena::session_state::creating));
+            auto st = co_await athena.get_calculation_execution_status("calc-1");
+            BOOST_TEST(st.ok(), st.call.message);
+            BOOST_TEST((st.value.status.state == protocol::athena::calculation_state::completed));
+            BOOST_TEST(st.value.statistics.dpu_execution_millis.value_or(0) == 4200);
+            auto bad = co_await athena.get_session_status("sess-1");
+            BOOST_TEST(!bad.ok());
+            BOOST_TEST(bad.call.message.starts_with("malformed Athena response"), bad.call.message);
+            done = true;
+        },
+        [&](std::exception_ptr e) {
+            http.close();
+            server.stop();
+            if (e)
+                std::rethrow_exception(e);
+        });
+    ioc.run();
+    BOOST_TEST(done);
+    BOOST_REQUIRE(server.requests.size() == 4u);
+    // The token was generated once and resent unchanged with the retry.
+    const auto& b0 = server.requests[0].body;
+    const auto at = b0.find("\"ClientRequestToken\":\"");
+    BOOST_REQUIRE(at != std::string::npos);
+    BOOST_REQUIRE(b0.size() > at + 22 + 36);
+    BOOST_TEST(b0[at + 22 + 8] == '-'); // a UUID: 8-4-4-4-12
+    BOOST_TEST(b0[at + 22 + 14] == '4');
+    BOOST_TEST(b0[at + 22 + 36] == '"');
+    BOOST_TEST(server.requests[1].body == b0);
+    BOOST_TEST(server.requests[2].body.find("calc-1") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
