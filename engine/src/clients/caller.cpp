@@ -40,7 +40,7 @@ std::string caller::new_client_request_token() {
     return protocol::retry::client_request_token(hi, lo);
 }
 
-asio::awaitable<call_result> caller::call(const service_target& target, http::request req,
+asio::awaitable<call_result> caller::call(service_target target, http::request req,
                                           http::request_options options) {
     constexpr auto tok = asio::as_tuple(asio::use_awaitable);
     call_result out;

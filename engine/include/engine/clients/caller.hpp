@@ -52,8 +52,9 @@ public:
            std::uint64_t seed = std::random_device{}());
 
     /// Sends `req` (method, target, headers incl. Host, body; no Authorization) until it succeeds,
-    /// fails for good, or runs out of attempts or retry quota.
-    boost::asio::awaitable<call_result> call(const service_target& target, http::request req,
+    /// fails for good, or runs out of attempts or retry quota. Arguments are taken by value: the
+    /// coroutine outlives the caller's temporaries. The caller object must outlive the call.
+    boost::asio::awaitable<call_result> call(service_target target, http::request req,
                                              http::request_options options = {});
 
     /// The signing clock (system_clock by default; tests inject one). The skew correction is added.
