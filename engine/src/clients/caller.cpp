@@ -41,7 +41,7 @@ std::string caller::new_client_request_token() {
 }
 
 asio::awaitable<call_result> caller::call(service_target target, http::request req,
-                                          http::request_options options) {
+                                          http::request_options options, payload_options payload) {
     constexpr auto tok = asio::as_tuple(asio::use_awaitable);
     call_result out;
     int retry_tokens_taken = 0;
@@ -68,11 +68,19 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         const auto t = aws_sigv4::signing_time::from_unix(
             std::chrono::duration_cast<std::chrono::seconds>(signing_now.time_since_epoch()).count(), tec);
         http::request attempt_req = req; // the body is resent unchanged on every attempt
+        if (attempt > 1 && attempt_req.provider) {
+            if (auto rec = attempt_req.provider->rewind()) {
+                out.ec = rec;
+                out.message = "cannot resend the request body: " + rec.message();
+                co_return out;
+            }
+        }
         std::vector<aws_sigv4::header_view> hv;
         hv.reserve(attempt_req.headers.size());
         for (const auto& [n, v] : attempt_req.headers)
             hv.push_back({n, v});
-        const std::string body_hash = aws_sigv4::sha256_hex(attempt_req.body);
+        const std::string body_hash =
+            payload.payload_hash.empty() ? aws_sigv4::sha256_hex(attempt_req.body) : payload.payload_hash;
         aws_sigv4::signing_result signed_out;
         const aws_sigv4::signing_params params{identity_->keys, target.region, target.signing_name, t,
                                                body_hash,       target.signing};
@@ -84,6 +92,15 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         }
         for (auto& h : signed_out.headers_to_add)
             attempt_req.headers.push_back(std::move(h));
+        if (payload.on_signed) {
+            const signed_attempt sa{identity_->keys, target.region, target.signing_name, t,
+                                    signed_out.signature};
+            if (auto pec = payload.on_signed(sa, attempt_req)) {
+                out.ec = pec;
+                out.message = "cannot prepare the request body: " + pec.message();
+                co_return out;
+            }
+        }
 
         if (limiter_) {
             for (double wait = limiter_->acquire(monotonic_seconds()); wait > 0;

@@ -15,13 +15,6 @@
 
 namespace engine::clients {
 
-template <class T>
-struct op_result {
-    call_result call;
-    T value{};
-    bool ok() const noexcept { return call.ok(); }
-};
-
 class athena_client {
 public:
     /// `ep`: protocol::resolve_endpoint(service::athena, region) or a parsed endpoint URL.

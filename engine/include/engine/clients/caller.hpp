@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <string>
 #include <system_error>
 
@@ -46,6 +47,36 @@ struct call_result {
     bool ok() const noexcept { return !ec && !error; }
 };
 
+/// What a payload-streaming request needs from one signed attempt (aws-chunked bodies chain their
+/// chunk signatures on the request's signature). Views are valid during the callback only.
+struct signed_attempt {
+    const aws_sigv4::credentials& creds;
+    std::string_view region;
+    std::string_view service;
+    const aws_sigv4::signing_time& time;
+    std::string_view seed_signature; ///< the request's signature (64 hex digits)
+};
+
+/// How the caller signs the payload. Defaults: the SHA-256 of `request::body` (a provider body must
+/// then give `payload_hash`).
+struct payload_options {
+    /// Signed payload hash instead of SHA-256(body): 64 hex digits, or an aws_sigv4::payload literal
+    /// (UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]).
+    std::string payload_hash;
+    /// Called after each attempt is signed, before it is sent; may attach a fresh body provider to
+    /// the attempt's request (aws-chunked framing seeded with the signature). A returned error ends
+    /// the call with that error.
+    std::function<std::error_code(const signed_attempt&, http::request&)> on_signed;
+};
+
+/// An operation's call plus its decoded answer (value is meaningful when ok()).
+template <class T>
+struct op_result {
+    call_result call;
+    T value{};
+    bool ok() const noexcept { return call.ok(); }
+};
+
 class caller {
 public:
     caller(http::client& http, credentials::provider_ptr creds, protocol::retry::config retry = {},
@@ -54,8 +85,11 @@ public:
     /// Sends `req` (method, target, headers incl. Host, body; no Authorization) until it succeeds,
     /// fails for good, or runs out of attempts or retry quota. Arguments are taken by value: the
     /// coroutine outlives the caller's temporaries. The caller object must outlive the call.
+    /// A body provider in `req` is rewound before every retry; `payload` says how its payload is
+    /// signed (see payload_options).
     boost::asio::awaitable<call_result> call(service_target target, http::request req,
-                                             http::request_options options = {});
+                                             http::request_options options = {},
+                                             payload_options payload = {});
 
     /// The signing clock (system_clock by default; tests inject one). The skew correction is added.
     std::function<std::chrono::system_clock::time_point()> now = [] {
