@@ -1,0 +1,645 @@
+#include <athena_local/server.hpp>
+
+#include "athena/athena_service.hpp"
+#include "s3/api.hpp"
+#include "s3/store.hpp"
+#include "distribution.hpp"
+#include "server/verify.hpp"
+
+#include <athena_local/glue.hpp>
+
+#include <aws_sigv4/uri.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <list>
+#include <random>
+#include <sstream>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace athena_local {
+
+namespace {
+
+constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+std::string random_token(std::mt19937_64& rng, std::size_t n, std::string_view alphabet) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+        s += alphabet[rng() % alphabet.size()];
+    return s;
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// "fixed:20ms", "uniform:1ms..50ms", "exp:10ms" -> sampler in microseconds. Returns false when malformed.
+bool parse_duration(std::string_view s, double& us) {
+    double mult = 1;
+    if (s.ends_with("us")) {
+        mult = 1;
+        s.remove_suffix(2);
+    } else if (s.ends_with("ms")) {
+        mult = 1000;
+        s.remove_suffix(2);
+    } else if (s.ends_with("s")) {
+        mult = 1e6;
+        s.remove_suffix(1);
+    } else {
+        return false;
+    }
+    try {
+        std::size_t used = 0;
+        us = std::stod(std::string(s), &used) * mult;
+        return used == s.size() && us >= 0;
+    } catch (...) {
+        return false;
+    }
+}
+
+} // namespace
+
+bool parse_distribution(std::string_view spec, distribution& out, std::string& why) {
+    out = {};
+    if (spec.empty())
+        return true;
+    auto colon = spec.find(':');
+    if (colon == std::string_view::npos) {
+        why = "expected KIND:VALUE (fixed:20ms, uniform:1ms..50ms, exp:10ms)";
+        return false;
+    }
+    auto kind = spec.substr(0, colon), arg = spec.substr(colon + 1);
+    if (kind == "fixed" || kind == "exp") {
+        out.kind = kind == "fixed" ? distribution::fixed : distribution::exponential;
+        if (!parse_duration(arg, out.a)) {
+            why = "bad duration '" + std::string(arg) + "' (use 500us, 20ms, 2s)";
+            return false;
+        }
+        return true;
+    }
+    if (kind == "uniform") {
+        auto dots = arg.find("..");
+        if (dots == std::string_view::npos || !parse_duration(arg.substr(0, dots), out.a) ||
+            !parse_duration(arg.substr(dots + 2), out.b) || out.b < out.a) {
+            why = "bad range '" + std::string(arg) + "' (use uniform:50ms..2s)";
+            return false;
+        }
+        out.kind = distribution::uniform;
+        return true;
+    }
+    why = "unknown distribution '" + std::string(kind) + "' (fixed, uniform, exp)";
+    return false;
+}
+
+double distribution::sample_us(std::mt19937_64& rng) const {
+    switch (kind) {
+    case none: return 0;
+    case fixed: return a;
+    case uniform: return std::uniform_real_distribution<double>(a, b)(rng);
+    case exponential: return a > 0 ? std::exponential_distribution<double>(1.0 / a)(rng) : 0;
+    }
+    return 0;
+}
+
+struct server::impl : std::enable_shared_from_this<server::impl> {
+    asio::any_io_executor loop;
+    server_options opts;
+    tcp::acceptor acceptor;
+    std::unique_ptr<s3::disk_store> store;
+    std::unique_ptr<glue_catalog> catalog;
+    std::unique_ptr<json_service> glue;
+    std::unique_ptr<athena::athena_service> athena;
+    auth::verifier verifier;
+    std::mt19937_64 rng;
+    distribution latency;
+    server_stats stats;
+    std::uint64_t request_counter = 0;
+    std::list<std::weak_ptr<beast::tcp_stream>> connections;
+    std::ofstream access_log;
+    bool stopped = false;
+
+    impl(asio::any_io_executor ex, server_options o)
+        : loop(ex), opts(std::move(o)), acceptor(ex), rng(opts.seed ^ 0x9e3779b97f4a7c15ull) {}
+
+    bool chance(double p) { return p > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < p; }
+
+    std::string next_request_id() {
+        std::uint64_t x = (++request_counter) * 0x9e3779b97f4a7c15ull ^ opts.seed;
+        x ^= x >> 29;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%016llX", static_cast<unsigned long long>(x));
+        return buf;
+    }
+
+    std::error_code load_credentials(std::string& message);
+    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream);
+};
+
+std::error_code server::impl::load_credentials(std::string& message) {
+    auto& c = verifier.creds;
+    if (!opts.access_key.empty() || !opts.secret_key.empty()) {
+        if (opts.access_key.empty() || opts.secret_key.empty()) {
+            message = "give both --access-key and --secret-key (or neither, to use the generated pair in the data "
+                      "directory)";
+            return std::make_error_code(std::errc::invalid_argument);
+        }
+        c.access_key_id = opts.access_key;
+        c.secret_access_key = opts.secret_key;
+        return {};
+    }
+    auto file = opts.data_dir / "credentials";
+    std::ifstream in(file);
+    if (in) {
+        std::string line;
+        while (std::getline(in, line)) {
+            auto eq = line.find('=');
+            if (eq == std::string::npos)
+                continue;
+            auto k = line.substr(0, eq), v = line.substr(eq + 1);
+            if (k == "aws_access_key_id")
+                c.access_key_id = v;
+            else if (k == "aws_secret_access_key")
+                c.secret_access_key = v;
+        }
+        if (c.access_key_id.empty() || c.secret_access_key.empty()) {
+            message = file.string() + " does not hold aws_access_key_id and aws_secret_access_key lines: delete it "
+                                      "to generate a new key pair, or pass --access-key and --secret-key";
+            return std::make_error_code(std::errc::invalid_argument);
+        }
+        return {};
+    }
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    c.access_key_id = "AKIA" + random_token(gen, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    c.secret_access_key =
+        random_token(gen, 40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    auto tmp = file;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        message = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+        return {errno, std::generic_category()};
+    }
+    std::string text = "[default]\naws_access_key_id=" + c.access_key_id +
+                       "\naws_secret_access_key=" + c.secret_access_key + "\n";
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::fsync(fd);
+    ::close(fd);
+    std::error_code ec;
+    if (ok)
+        std::filesystem::rename(tmp, file, ec);
+    if (!ok || ec) {
+        message = "cannot write " + file.string();
+        return std::make_error_code(std::errc::io_error);
+    }
+    return {};
+}
+
+server::server(asio::any_io_executor loop, server_options options)
+    : impl_(std::make_shared<impl>(loop, std::move(options))) {}
+
+server::~server() { stop(); }
+
+std::error_code server::start(std::string& message) {
+    auto& s = *impl_;
+    if (s.opts.data_dir.empty()) {
+        message = "a data directory is required (--data-dir DIR)";
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(s.opts.data_dir, ec);
+    if (ec) {
+        message = "cannot create the data directory " + s.opts.data_dir.string() + ": " + ec.message();
+        return ec;
+    }
+    std::string why;
+    if (!parse_distribution(s.opts.faults.latency, s.latency, why)) {
+        message = "--latency: " + why;
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    if (auto e = s.load_credentials(message))
+        return e;
+    s.store = std::make_unique<s3::disk_store>(s.opts.data_dir / "s3", s.opts.fsync);
+    std::string store_msg;
+    if (auto e = s.store->open(store_msg)) {
+        message = store_msg;
+        return e;
+    }
+    try {
+        s.catalog = std::make_unique<glue_catalog>(s.opts.data_dir);
+    } catch (const std::exception& e) {
+        message = e.what();
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    s.glue = make_glue_service(*s.catalog);
+    athena::athena_options ao;
+    ao.region = s.opts.region;
+    ao.account_id = s.opts.account_id;
+    ao.seed = s.opts.seed;
+    ao.dpu_quota = s.opts.dpu_quota;
+    ao.workers = s.opts.calculation_workers;
+    ao.duckdb_threads = s.opts.duckdb_threads;
+    ao.memory_limit = s.opts.duckdb_memory_limit;
+    ao.session_degraded = s.opts.faults.session_degraded;
+    ao.calculation_failed = s.opts.faults.calculation_failed;
+    if (!parse_distribution(s.opts.simulate, ao.simulate, why)) {
+        message = "--simulate: " + why;
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    service_env env{s.loop, s.store.get(), s.opts.data_dir, s.opts.seed};
+    s.athena = std::make_unique<athena::athena_service>(env, *s.catalog, ao);
+    if (!s.opts.access_log.empty()) {
+        s.access_log.open(s.opts.access_log, std::ios::app);
+        if (!s.access_log) {
+            message = "cannot open the access log " + s.opts.access_log.string();
+            return std::make_error_code(std::errc::io_error);
+        }
+    }
+
+    boost::system::error_code bec;
+    auto addr = asio::ip::make_address(s.opts.listen_address, bec);
+    if (bec) {
+        message = "--listen: '" + s.opts.listen_address + "' is not an IP address";
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    tcp::endpoint ep(addr, s.opts.port);
+    s.acceptor.open(ep.protocol(), bec);
+    if (!bec)
+        s.acceptor.set_option(asio::socket_base::reuse_address(true), bec);
+    if (!bec)
+        s.acceptor.bind(ep, bec);
+    if (!bec)
+        s.acceptor.listen(asio::socket_base::max_listen_connections, bec);
+    if (bec) {
+        message = "cannot listen on " + s.opts.listen_address + ":" + std::to_string(s.opts.port) + ": " +
+                  bec.message() +
+                  (bec == asio::error::address_in_use ? " (choose another --listen port, or 0 for any)" : "");
+        return std::make_error_code(std::errc::address_in_use);
+    }
+    asio::co_spawn(s.loop, [self = impl_]() { return self->accept_loop(); }, asio::detached);
+    return {};
+}
+
+void server::stop() {
+    if (!impl_ || impl_->stopped)
+        return;
+    auto& s = *impl_;
+    s.stopped = true;
+    boost::system::error_code ec;
+    s.acceptor.close(ec);
+    for (auto& w : s.connections)
+        if (auto c = w.lock())
+            c->socket().close(ec);
+    s.connections.clear();
+    if (s.athena)
+        s.athena->shutdown();
+    if (s.glue)
+        s.glue->shutdown();
+}
+
+tcp::endpoint server::endpoint() const {
+    boost::system::error_code ec;
+    return impl_->acceptor.local_endpoint(ec);
+}
+
+std::string server::url() const {
+    auto ep = endpoint();
+    return "http://" + ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+const aws_sigv4::credentials& server::credentials() const { return impl_->verifier.creds; }
+
+server_stats server::stats() const { return impl_->stats; }
+
+asio::awaitable<void> server::impl::accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+        auto [ec, sock] = co_await acceptor.async_accept(tuple_awaitable);
+        if (ec) {
+            if (stopped || ec == asio::error::operation_aborted)
+                co_return;
+            continue; // EMFILE and the like: keep accepting
+        }
+        sock.set_option(tcp::no_delay(true), ec);
+        auto stream = std::make_shared<beast::tcp_stream>(std::move(sock));
+        connections.remove_if([](auto& w) { return w.expired(); });
+        connections.push_back(stream);
+        asio::co_spawn(loop, [self, stream]() { return self->session(stream); }, asio::detached);
+    }
+}
+
+namespace {
+
+struct routed {
+    bool json = false;
+    std::string target_prefix, operation;
+};
+
+std::string lower(std::string_view s) {
+    std::string o(s);
+    for (auto& c : o)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+}
+
+/// The bucket named by a virtual-hosted Host ("bucket.localhost:port", "bucket.s3.anything"), or empty.
+std::string virtual_host_bucket(std::string_view host) {
+    auto colon = host.rfind(':');
+    if (colon != std::string_view::npos && host.find(']') == std::string_view::npos)
+        host = host.substr(0, colon);
+    auto dot = host.find('.');
+    if (dot == std::string_view::npos)
+        return {};
+    auto rest = host.substr(dot + 1);
+    if (rest == "localhost" || rest.starts_with("s3.") || rest.starts_with("s3-"))
+        return std::string(host.substr(0, dot));
+    return {};
+}
+
+} // namespace
+
+asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> stream) {
+    auto self = shared_from_this();
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(64 * 1024);
+        parser.body_limit(std::uint64_t(6) * 1024 * 1024 * 1024);
+        auto [ec, n] = co_await http::async_read_header(*stream, buffer, parser, tuple_awaitable);
+        if (ec)
+            break;
+        auto& head = parser.get();
+        if (beast::iequals(head[http::field::expect], "100-continue")) {
+            http::response<http::empty_body> cont{http::status::continue_, 11};
+            auto [wec, wn] = co_await http::async_write(*stream, cont, tuple_awaitable);
+            if (wec)
+                break;
+        }
+        std::tie(ec, n) = co_await http::async_read(*stream, buffer, parser, tuple_awaitable);
+        if (ec)
+            break;
+        auto req = parser.release();
+        bool keep_alive = req.keep_alive();
+        auto started = std::chrono::steady_clock::now();
+        ++stats.requests;
+        stats.bytes_in += req.body().size();
+
+        // Faults decided per request, before any work.
+        if (latency.kind != distribution::none) {
+            asio::steady_timer t(loop, std::chrono::microseconds(static_cast<std::int64_t>(latency.sample_us(rng))));
+            co_await t.async_wait(tuple_awaitable);
+            ++stats.faults_latency;
+        }
+        if (chance(opts.faults.reset_before)) {
+            ++stats.faults_reset;
+            break;
+        }
+
+        std::string request_id = next_request_id();
+        std::string target(req.target());
+        std::vector<std::pair<std::string_view, std::string_view>> headers;
+        for (auto& f : req)
+            headers.emplace_back(std::string_view(f.name_string().data(), f.name_string().size()),
+                                 std::string_view(f.value().data(), f.value().size()));
+        auth::incoming in{std::string_view(req.method_string().data(), req.method_string().size()), target,
+                            std::move(headers), req.body()};
+
+        unsigned status = 200;
+        std::vector<std::pair<std::string, std::string>> out_headers;
+        std::string out_body;
+        std::optional<std::filesystem::path> out_file;
+        std::uint64_t file_offset = 0, file_length = 0;
+        std::string error_code, what;
+        std::string_view xtarget;
+        if (auto it = req.find("x-amz-target"); it != req.end())
+            xtarget = std::string_view(it->value().data(), it->value().size());
+
+        if (!xtarget.empty()) {
+            auto dot = xtarget.find('.');
+            std::string prefix(xtarget.substr(0, dot));
+            std::string op(dot == std::string_view::npos ? std::string_view{} : xtarget.substr(dot + 1));
+            what = std::string(xtarget);
+            json_service* svc = nullptr;
+            std::string scope_service;
+            if (prefix == "AmazonAthena") {
+                svc = athena.get();
+                scope_service = "athena";
+                ++stats.athena;
+            } else if (prefix == "AWSGlue") {
+                svc = glue.get();
+                scope_service = "glue";
+                ++stats.glue;
+            }
+            json_reply reply;
+            if (!svc) {
+                reply = json_error(400, "UnknownOperationException", "");
+            } else {
+                auth::verified v;
+                auto refusal = verifier.verify(in, auth::service_family::json, scope_service, unix_now(), v);
+                if (refusal) {
+                    ++stats.auth_failures;
+                    reply = json_error(refusal->status, refusal->code, refusal->message);
+                } else if (chance(opts.faults.throttle)) {
+                    ++stats.faults_throttle;
+                    reply = prefix == "AmazonAthena" ? json_error(400, "TooManyRequestsException", "Rate exceeded")
+                                                     : json_error(400, "ThrottlingException", "Rate exceeded");
+                } else if (chance(opts.faults.internal_error)) {
+                    ++stats.faults_internal;
+                    reply = prefix == "AmazonAthena"
+                                ? json_error(500, "InternalServerException", "An internal error occurred (injected)")
+                                : json_error(500, "InternalServiceException", "An internal error occurred (injected)");
+                } else {
+                    request_context ctx{request_id, v.region, v.access_key};
+                    reply = co_await asio::async_initiate<decltype(asio::use_awaitable), void(json_reply)>(
+                        [&](auto handler) {
+                            auto h = std::make_shared<decltype(handler)>(std::move(handler));
+                            svc->handle(op, req.body(), ctx, [h, ex = loop](json_reply r) mutable {
+                                asio::post(ex, [h, r = std::move(r)]() mutable { std::move (*h)(std::move(r)); });
+                            });
+                        },
+                        asio::use_awaitable);
+                }
+            }
+            status = reply.status;
+            out_body = std::move(reply.body);
+            out_headers.emplace_back("Content-Type", "application/x-amz-json-1.1");
+            out_headers.emplace_back("x-amzn-RequestId", request_id);
+            if (status >= 300) {
+                // the __type value
+                auto p = out_body.find("\"__type\":\"");
+                if (p != std::string::npos)
+                    error_code = out_body.substr(p + 10, out_body.find('"', p + 10) - p - 10);
+            }
+        } else {
+            ++stats.s3;
+            s3::request sr;
+            sr.method = std::string(in.method);
+            sr.request_id = request_id;
+            auto q = target.find('?');
+            std::string path = target.substr(0, q);
+            std::string decoded;
+            aws_sigv4::uri_decode(path, decoded);
+            std::string host(req[http::field::host]);
+            auto vbucket = virtual_host_bucket(host);
+            std::string_view p = decoded;
+            if (!p.empty() && p.front() == '/')
+                p.remove_prefix(1);
+            if (!vbucket.empty()) {
+                sr.bucket = vbucket;
+                sr.key = std::string(p);
+            } else {
+                auto slash = p.find('/');
+                sr.bucket = std::string(p.substr(0, slash));
+                if (slash != std::string_view::npos)
+                    sr.key = std::string(p.substr(slash + 1));
+            }
+            if (q != std::string::npos) {
+                std::string_view qs = std::string_view(target).substr(q + 1);
+                std::size_t start = 0;
+                while (start <= qs.size()) {
+                    auto amp = qs.find('&', start);
+                    auto part = qs.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+                    if (!part.empty()) {
+                        auto eq = part.find('=');
+                        std::string k, v;
+                        aws_sigv4::uri_decode(part.substr(0, eq), k);
+                        if (eq != std::string_view::npos)
+                            aws_sigv4::uri_decode(part.substr(eq + 1), v);
+                        sr.query[k] = v;
+                    }
+                    if (amp == std::string_view::npos)
+                        break;
+                    start = amp + 1;
+                }
+            }
+            for (auto& [name, value] : in.headers)
+                sr.headers.emplace_back(lower(name), std::string(value));
+            what = sr.method + " /" + sr.bucket + (sr.key.empty() ? "" : "/" + sr.key);
+            auth::verified v;
+            auto refusal = verifier.verify(in, auth::service_family::s3, "s3", unix_now(), v);
+            s3::response r;
+            if (refusal) {
+                ++stats.auth_failures;
+                r = s3::error(sr, refusal->status, refusal->code, refusal->message);
+            } else if (chance(opts.faults.throttle)) {
+                ++stats.faults_throttle;
+                r = s3::error(sr, 503, "SlowDown", "Please reduce your request rate.");
+            } else if (chance(opts.faults.internal_error)) {
+                ++stats.faults_internal;
+                r = s3::error(sr, 500, "InternalError", "We encountered an internal error. Please try again.");
+            } else {
+                sr.payload = v.payload;
+                sr.trailers = v.trailers;
+                sr.region = v.region;
+                r = s3::handle(*store, sr);
+            }
+            status = r.status;
+            out_headers = std::move(r.headers);
+            out_headers.emplace_back("x-amz-request-id", request_id);
+            out_headers.emplace_back("x-amz-id-2", request_id);
+            out_body = std::move(r.body);
+            out_file = std::move(r.file);
+            file_offset = r.file_offset;
+            file_length = r.file_length;
+            error_code = r.error_code;
+        }
+        if (status >= 400)
+            ++stats.errors;
+
+        bool head_request = in.method == "HEAD";
+        bool reset_mid = chance(opts.faults.reset_mid_body);
+        if (reset_mid)
+            ++stats.faults_reset;
+        std::uint64_t body_size = out_file ? file_length : out_body.size();
+        stats.bytes_out += head_request ? 0 : body_size;
+
+        http::response<http::buffer_body> res{static_cast<http::status>(status), 11};
+        res.set(http::field::server, "athena-local");
+        res.set(http::field::date, s3::http_date(s3::now_ms()));
+        for (auto& [k, v] : out_headers)
+            res.set(k, v);
+        res.keep_alive(keep_alive);
+        res.content_length(body_size);
+        res.body().data = nullptr;
+        res.body().more = !head_request && body_size > 0;
+        http::response_serializer<http::buffer_body> sr{res};
+        auto [hec, hn] = co_await http::async_write_header(*stream, sr, tuple_awaitable);
+        bool failed = static_cast<bool>(hec);
+        if (!failed && !head_request && body_size > 0) {
+            std::uint64_t limit = reset_mid ? body_size / 2 : body_size;
+            if (!out_file) {
+                res.body().data = out_body.data();
+                res.body().size = static_cast<std::size_t>(limit);
+                res.body().more = !reset_mid;
+                auto [wec, wn] = co_await http::async_write(*stream, sr, tuple_awaitable);
+                if (wec && wec != http::error::need_buffer)
+                    failed = true;
+            } else {
+                int fd = ::open(out_file->c_str(), O_RDONLY | O_CLOEXEC);
+                failed = fd < 0;
+                std::vector<char> chunk(std::min<std::uint64_t>(limit, 4 << 20));
+                std::uint64_t off = file_offset, left = limit;
+                while (!failed && left > 0) {
+                    auto r = ::pread(fd, chunk.data(), std::min<std::uint64_t>(left, chunk.size()), static_cast<off_t>(off));
+                    if (r <= 0) {
+                        failed = true;
+                        break;
+                    }
+                    off += static_cast<std::uint64_t>(r);
+                    left -= static_cast<std::uint64_t>(r);
+                    res.body().data = chunk.data();
+                    res.body().size = static_cast<std::size_t>(r);
+                    res.body().more = true;
+                    auto [wec, wn] = co_await http::async_write(*stream, sr, tuple_awaitable);
+                    if (wec && wec != http::error::need_buffer)
+                        failed = true;
+                }
+                if (fd >= 0)
+                    ::close(fd);
+            }
+            if (!failed && !reset_mid) {
+                res.body().data = nullptr;
+                res.body().size = 0;
+                res.body().more = false;
+                auto [wec, wn] = co_await http::async_write(*stream, sr, tuple_awaitable);
+                failed = static_cast<bool>(wec);
+            }
+        }
+        if (access_log.is_open()) {
+            auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+            access_log << s3::iso_date(s3::now_ms()) << ' ' << request_id << ' ' << what << ' ' << status << ' '
+                       << (error_code.empty() ? "-" : error_code) << ' ' << body_size << ' ' << us.count() << "us"
+                       << (reset_mid ? " reset" : "") << '\n';
+            access_log.flush();
+        }
+        if (failed || reset_mid || !keep_alive)
+            break;
+    }
+    boost::system::error_code ec;
+    stream->socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream->socket().close(ec);
+}
+
+} // namespace athena_local
