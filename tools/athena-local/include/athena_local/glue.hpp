@@ -83,6 +83,7 @@ public:
 
 private:
     catalog_status persist_locked() const;
+    void add_default_database();
 
     std::filesystem::path file_;
     mutable std::shared_mutex mutex_;

@@ -318,11 +318,7 @@ bool write_atomically(const std::filesystem::path& file, std::string_view data) 
 
 glue_catalog::glue_catalog(std::filesystem::path data_dir) : state_(std::make_unique<state>()) {
     if (data_dir.empty()) {
-        database_def d;
-        d.name = "default";
-        d.description = "Default Hive database";
-        d.create_time = now_seconds();
-        state_->dbs.emplace(d.name, state::db_entry{std::move(d), {}});
+        add_default_database();
         return;
     }
     const std::filesystem::path folder = data_dir / "glue";
@@ -336,17 +332,21 @@ glue_catalog::glue_catalog(std::filesystem::path data_dir) : state_(std::make_un
         load(file_, *state_);
         return;
     }
-    database_def d;
-    d.name = "default";
-    d.description = "Default Hive database";
-    d.create_time = now_seconds();
-    state_->dbs.emplace(d.name, state::db_entry{std::move(d), {}});
+    add_default_database();
     if (persist_locked() != catalog_status::ok)
         throw glue_catalog_error(fmt::format("cannot write the Glue catalog {}: {}", file_.string(),
                                              std::strerror(errno)));
 }
 
 glue_catalog::~glue_catalog() = default;
+
+void glue_catalog::add_default_database() {
+    database_def d;
+    d.name = "default";
+    d.description = "Default Hive database";
+    d.create_time = now_seconds();
+    state_->dbs.emplace("default", state::db_entry{std::move(d), {}});
+}
 
 catalog_status glue_catalog::persist_locked() const {
     if (file_.empty())
