@@ -393,7 +393,7 @@ client::list_objects_v2_pages(ps3::list_objects_v2_input in,
 awaitable<op_result<ps3::list_objects_v2_output>> client::list_all(ps3::list_objects_v2_input in) {
     op_result<ps3::list_objects_v2_output> out;
     bool first = true;
-    auto totals = co_await list_objects_v2_pages(in, [&](const ps3::list_objects_v2_output& p) {
+    std::function<bool(const ps3::list_objects_v2_output&)> collect = [&](const ps3::list_objects_v2_output& p) {
         if (first) {
             out.value.name = p.name;
             out.value.prefix = p.prefix;
@@ -404,7 +404,9 @@ awaitable<op_result<ps3::list_objects_v2_output>> client::list_all(ps3::list_obj
         out.value.common_prefixes.insert(out.value.common_prefixes.end(), p.common_prefixes.begin(),
                                          p.common_prefixes.end());
         return true;
-    });
+    };
+    // Named, not a temporary inside co_await (g++ 12 destroys such temporaries twice).
+    auto totals = co_await list_objects_v2_pages(std::move(in), std::move(collect));
     out.call = std::move(totals.call);
     out.value.key_count = out.value.contents.size();
     co_return out;
