@@ -8,7 +8,8 @@
 
 int main() {
     athena_local::glue_catalog catalog{std::filesystem::path{}};
-    athena_local::glue_service glue{catalog, {std::string(athena_local::default_account_id), [] { return 1700000000.25; }}};
+    athena_local::glue_service glue{
+        catalog, {std::string(athena_local::default_account_id), [] { return 1700000000.25; }}};
     std::string line;
     while (std::getline(std::cin, line)) {
         const auto tab = line.find('\t');

@@ -21,7 +21,8 @@ struct temp_dir {
     fs::path path;
     temp_dir() {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("bb-glue-test-" + std::to_string(rd()) + std::to_string(::getpid()));
+        path =
+            fs::temp_directory_path() / ("bb-glue-test-" + std::to_string(rd()) + std::to_string(::getpid()));
         fs::create_directories(path);
     }
     ~temp_dir() {
@@ -133,7 +134,8 @@ BOOST_AUTO_TEST_CASE(corrupt_file_is_a_clear_startup_error) {
     BOOST_TEST(e.find("not JSON") != std::string::npos);
     BOOST_TEST(read(file) == "{\"version\":1,\"databases\":[{\"name\":\"x\""); // untouched
 
-    write(file, R"({"version":1,"databases":[{"name":"d","tables":[{"name":"t","columns":[{"type":"int"}]}]}]})");
+    write(file,
+          R"({"version":1,"databases":[{"name":"d","tables":[{"name":"t","columns":[{"type":"int"}]}]}]})");
     e = error_of(dir.path);
     BOOST_TEST_INFO(e);
     BOOST_TEST(e.find("databases[0].tables[0].columns[0].name: missing") != std::string::npos);
@@ -227,24 +229,26 @@ BOOST_AUTO_TEST_CASE(concurrent_access_from_threads) {
         for (int i = 0; i < threads; ++i)
             pool.emplace_back([&, i] {
                 const std::string db = "db" + std::to_string(i);
-                if (glue.call("CreateDatabase", R"({"DatabaseInput":{"Name":")" + db + R"("}})").status != 200)
+                if (glue.call("CreateDatabase", R"({"DatabaseInput":{"Name":")" + db + R"("}})").status !=
+                    200)
                     ++failures;
                 for (int j = 0; j < per_thread; ++j) {
                     const std::string t = "t" + std::to_string(j);
-                    if (glue.call("CreateTable", R"({"DatabaseName":")" + db + R"(","TableInput":{"Name":")" + t +
-                                                     R"("}})")
+                    if (glue.call("CreateTable",
+                                  R"({"DatabaseName":")" + db + R"(","TableInput":{"Name":")" + t + R"("}})")
                             .status != 200)
                         ++failures;
                     // Readers of every database run alongside the writers.
                     const std::string other = "db" + std::to_string((i + 1) % threads);
-                    const unsigned s = glue.call("GetTables", R"({"DatabaseName":")" + other + R"("})").status;
+                    const unsigned s =
+                        glue.call("GetTables", R"({"DatabaseName":")" + other + R"("})").status;
                     if (s != 200 && s != 400)
                         ++failures;
                     if (glue.call("GetDatabases", "{}").status != 200)
                         ++failures;
-                    if (j % 3 == 0 && glue.call("DeleteTable", R"({"DatabaseName":")" + db + R"(","Name":")" +
-                                                                   t + R"("})")
-                                              .status != 200)
+                    if (j % 3 == 0 &&
+                        glue.call("DeleteTable", R"({"DatabaseName":")" + db + R"(","Name":")" + t + R"("})")
+                                .status != 200)
                         ++failures;
                 }
             });

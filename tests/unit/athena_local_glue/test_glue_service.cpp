@@ -31,7 +31,8 @@ struct fixture {
         return json::parse(r.body).as_object();
     }
     // Checks the error type and returns the message.
-    std::string fails(std::string_view op, std::string_view body, std::string_view type, unsigned status = 400) {
+    std::string fails(std::string_view op, std::string_view body, std::string_view type,
+                      unsigned status = 400) {
         const json_reply r = glue.call(op, body);
         BOOST_TEST_INFO(op << " " << body << " -> " << r.body);
         BOOST_TEST(r.status == status);
@@ -102,7 +103,8 @@ BOOST_AUTO_TEST_CASE(database_operations) {
                boost::test_tools::per_element());
     BOOST_TEST(str(all.at("DatabaseList").at(0).at("Description")) == "Default Hive database");
     BOOST_TEST(ok("GetDatabases", "").at("DatabaseList").as_array().size() == 2u); // botocore's empty body
-    BOOST_TEST(ok("GetDatabases", R"({"ResourceShareType":"ALL"})").at("DatabaseList").as_array().size() == 2u);
+    BOOST_TEST(ok("GetDatabases", R"({"ResourceShareType":"ALL"})").at("DatabaseList").as_array().size() ==
+               2u);
 
     BOOST_TEST(ok("DeleteDatabase", R"({"Name":"Tpch_Sf1"})").empty());
     BOOST_TEST(fails("GetDatabase", R"({"Name":"tpch_sf1"})", "EntityNotFoundException") ==
@@ -113,9 +115,11 @@ BOOST_AUTO_TEST_CASE(database_operations) {
 
 BOOST_AUTO_TEST_CASE(table_operations) {
     create_db("tpch");
-    BOOST_TEST(ok("CreateTable", std::string(R"({"DatabaseName":"TPCH","TableInput":)") + lineitem_input + "}")
-                   .empty());
-    const json::object t = ok("GetTable", R"({"DatabaseName":"tpch","Name":"LINEITEM"})").at("Table").as_object();
+    BOOST_TEST(
+        ok("CreateTable", std::string(R"({"DatabaseName":"TPCH","TableInput":)") + lineitem_input + "}")
+            .empty());
+    const json::object t =
+        ok("GetTable", R"({"DatabaseName":"tpch","Name":"LINEITEM"})").at("Table").as_object();
     BOOST_TEST(str(t.at("Name")) == "lineitem");
     BOOST_TEST(str(t.at("DatabaseName")) == "tpch");
     BOOST_TEST(str(t.at("Description")) == "TPC-H lineitem");
@@ -161,7 +165,8 @@ BOOST_AUTO_TEST_CASE(table_operations) {
                                  R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",)"
                                  R"("Parameters":{"field.delim":"|"}}}}})")
                    .empty());
-    const json::object u = ok("GetTable", R"({"DatabaseName":"tpch","Name":"orders"})").at("Table").as_object();
+    const json::object u =
+        ok("GetTable", R"({"DatabaseName":"tpch","Name":"orders"})").at("Table").as_object();
     BOOST_TEST(str(u.at("StorageDescriptor").at("Location")) == "s3://b/orders2/");
     BOOST_TEST(u.at("CreateTime").to_number<double>() == t0);
     BOOST_TEST(u.at("UpdateTime").to_number<double>() == t0 + 60);
@@ -181,7 +186,10 @@ BOOST_AUTO_TEST_CASE(table_operations) {
     BOOST_TEST(str(errors[0].at("ErrorDetail").at("ErrorCode")) == "EntityNotFoundException");
     BOOST_TEST(str(errors[0].at("ErrorDetail").at("ErrorMessage")) == "Table nope not found.");
     BOOST_TEST(ok("GetTables", R"({"DatabaseName":"tpch"})").at("TableList").as_array().empty());
-    BOOST_TEST(ok("BatchDeleteTable", R"({"DatabaseName":"tpch","TablesToDelete":[]})").at("Errors").as_array().empty());
+    BOOST_TEST(ok("BatchDeleteTable", R"({"DatabaseName":"tpch","TablesToDelete":[]})")
+                   .at("Errors")
+                   .as_array()
+                   .empty());
 
     // DeleteDatabase takes its tables with it.
     create_table("tpch", "nation");
@@ -201,7 +209,8 @@ BOOST_AUTO_TEST_CASE(not_found_and_already_exists) {
     const std::string missing_db = "Database x not found.";
     BOOST_TEST(fails("CreateTable", R"({"DatabaseName":"x","TableInput":{"Name":"t"}})",
                      "EntityNotFoundException") == missing_db);
-    BOOST_TEST(fails("GetTable", R"({"DatabaseName":"x","Name":"t"})", "EntityNotFoundException") == missing_db);
+    BOOST_TEST(fails("GetTable", R"({"DatabaseName":"x","Name":"t"})", "EntityNotFoundException") ==
+               missing_db);
     BOOST_TEST(fails("GetTables", R"({"DatabaseName":"X"})", "EntityNotFoundException") == missing_db);
     BOOST_TEST(fails("UpdateTable", R"({"DatabaseName":"x","TableInput":{"Name":"t"}})",
                      "EntityNotFoundException") == missing_db);
@@ -220,15 +229,17 @@ BOOST_AUTO_TEST_CASE(invalid_input) {
     BOOST_TEST(fails("CreateDatabase", "{}", "InvalidInputException") ==
                "1 validation error detected: Value null at 'databaseInput' failed to satisfy constraint: "
                "Member must not be null");
-    BOOST_TEST(fails("CreateDatabase", R"({"DatabaseInput":{}})", "InvalidInputException") ==
-               "1 validation error detected: Value null at 'databaseInput.name' failed to satisfy constraint: "
-               "Member must not be null");
+    BOOST_TEST(
+        fails("CreateDatabase", R"({"DatabaseInput":{}})", "InvalidInputException") ==
+        "1 validation error detected: Value null at 'databaseInput.name' failed to satisfy constraint: "
+        "Member must not be null");
     const std::string long_name(256, 'a');
-    BOOST_TEST(fails("CreateDatabase", R"({"DatabaseInput":{"Name":")" + long_name + R"("}})",
-                     "InvalidInputException") ==
-               "1 validation error detected: Value '" + long_name +
-                   "' at 'databaseInput.name' failed to satisfy constraint: Member must have length less than "
-                   "or equal to 255");
+    BOOST_TEST(
+        fails("CreateDatabase", R"({"DatabaseInput":{"Name":")" + long_name + R"("}})",
+              "InvalidInputException") ==
+        "1 validation error detected: Value '" + long_name +
+            "' at 'databaseInput.name' failed to satisfy constraint: Member must have length less than "
+            "or equal to 255");
     ok("CreateDatabase", R"({"DatabaseInput":{"Name":")" + std::string(255, 'a') + R"("}})");
     // 255 characters, 510 bytes: the limit counts characters.
     std::string wide;
@@ -243,17 +254,20 @@ BOOST_AUTO_TEST_CASE(invalid_input) {
                "Invalid value at 'databaseInput.name': expected a string");
     BOOST_TEST(fails("CreateDatabase", R"({"DatabaseInput":{"Name":"x")", "InvalidInputException")
                    .starts_with("The request body is not valid JSON"));
-    BOOST_TEST(fails("GetDatabases", "[]", "InvalidInputException") == "The request body is not a JSON object.");
+    BOOST_TEST(fails("GetDatabases", "[]", "InvalidInputException") ==
+               "The request body is not a JSON object.");
     fails("GetDatabase", "{}", "InvalidInputException");
     fails("GetTable", R"({"DatabaseName":"d"})", "InvalidInputException");
     fails("GetTables", "{}", "InvalidInputException");
     fails("CreateTable", R"({"DatabaseName":"d"})", "InvalidInputException");
     fails("CreateTable", R"({"TableInput":{"Name":"t"}})", "InvalidInputException");
-    BOOST_TEST(fails("CreateTable",
-                     R"({"DatabaseName":"d","TableInput":{"Name":"t","StorageDescriptor":{"Columns":[{"Type":"int"}]}}})",
-                     "InvalidInputException") ==
-               "1 validation error detected: Value null at 'tableInput.storageDescriptor.columns.1.member.name' "
-               "failed to satisfy constraint: Member must not be null");
+    BOOST_TEST(
+        fails(
+            "CreateTable",
+            R"({"DatabaseName":"d","TableInput":{"Name":"t","StorageDescriptor":{"Columns":[{"Type":"int"}]}}})",
+            "InvalidInputException") ==
+        "1 validation error detected: Value null at 'tableInput.storageDescriptor.columns.1.member.name' "
+        "failed to satisfy constraint: Member must not be null");
     fails("CreateTable", R"({"DatabaseName":"d","TableInput":{"Name":"t","Parameters":{"k":1}}})",
           "InvalidInputException");
     fails("CreateTable", R"({"DatabaseName":"d","TableInput":{"Name":"t","StorageDescriptor":"s3://x"}})",
@@ -283,8 +297,9 @@ BOOST_AUTO_TEST_CASE(unknown_operation_and_catalog_id) {
     fails("getdatabases", "{}", "UnknownOperationException");
     fails("", "{}", "UnknownOperationException");
     ok("GetDatabase", R"({"CatalogId":"123456789012","Name":"default"})");
-    BOOST_TEST(fails("GetDatabase", R"({"CatalogId":"210987654321","Name":"default"})", "AccessDeniedException")
-                   .find("arn:aws:glue:us-east-1:210987654321:catalog") != std::string::npos);
+    BOOST_TEST(
+        fails("GetDatabase", R"({"CatalogId":"210987654321","Name":"default"})", "AccessDeniedException")
+            .find("arn:aws:glue:us-east-1:210987654321:catalog") != std::string::npos);
 
     // handle() answers through `done` before it returns, with the request's region in messages.
     std::optional<json_reply> got;
@@ -322,8 +337,8 @@ BOOST_AUTO_TEST_CASE(paging_three_pages) {
         ++pages;
     } while (!token.empty() && pages < 10);
     BOOST_TEST(pages == 3);
-    BOOST_TEST(seen == (std::vector<std::string>{"customer", "lineitem", "nation", "orders", "part", "partsupp",
-                                                 "region"}),
+    BOOST_TEST(seen == (std::vector<std::string>{"customer", "lineitem", "nation", "orders", "part",
+                                                 "partsupp", "region"}),
                boost::test_tools::per_element());
     // The token is opaque and bound to its database.
     create_db("other");
@@ -368,12 +383,13 @@ BOOST_AUTO_TEST_CASE(get_tables_expression) {
     BOOST_TEST(match("orders|nation") == (v{"nation", "orders"}), boost::test_tools::per_element());
     BOOST_TEST(match("part") == (v{"part"}), boost::test_tools::per_element());
     BOOST_TEST(match("p.*") == (v{"part", "partsupp"}), boost::test_tools::per_element());
-    BOOST_TEST(match("*") .size() == 7u);
+    BOOST_TEST(match("*").size() == 7u);
     BOOST_TEST(match("").size() == 7u);
     BOOST_TEST(match("nothing*").empty());
     // Paging applies after the filter.
     const json::object page = ok("GetTables", R"({"DatabaseName":"tpch","Expression":"*r*","MaxResults":2})");
-    BOOST_TEST(names(page.at("TableList").as_array()) == (v{"customer", "orders"}), boost::test_tools::per_element());
+    BOOST_TEST(names(page.at("TableList").as_array()) == (v{"customer", "orders"}),
+               boost::test_tools::per_element());
     const json::object rest = ok("GetTables", R"({"DatabaseName":"tpch","Expression":"*r*","NextToken":")" +
                                                   str(page.at("NextToken")) + "\"}");
     BOOST_TEST(names(rest.at("TableList").as_array()) == (v{"part", "partsupp", "region"}),
@@ -391,7 +407,8 @@ BOOST_AUTO_TEST_CASE(table_made_by_sql_is_described_as_glue_would) {
     t.header = true;
     t.columns = {{"r_regionkey", "bigint", ""}, {"r_name", "string", "name"}};
     BOOST_REQUIRE((cat.create_table(t) == catalog_status::ok));
-    const json::object g = ok("GetTable", R"({"DatabaseName":"tpch","Name":"region"})").at("Table").as_object();
+    const json::object g =
+        ok("GetTable", R"({"DatabaseName":"tpch","Name":"region"})").at("Table").as_object();
     BOOST_TEST(str(g.at("Name")) == "region");
     BOOST_TEST(str(g.at("DatabaseName")) == "tpch");
     BOOST_TEST(str(g.at("TableType")) == "EXTERNAL_TABLE");
@@ -410,7 +427,8 @@ BOOST_AUTO_TEST_CASE(table_made_by_sql_is_described_as_glue_would) {
     BOOST_TEST(str(sd.at("Columns").at(1).at("Comment")) == "name");
     // Reading the synthesised Table back as a TableInput gives the same definition.
     json::object as_input = g;
-    for (const char* k : {"DatabaseName", "CreateTime", "UpdateTime", "IsRegisteredWithLakeFormation", "CatalogId"})
+    for (const char* k :
+         {"DatabaseName", "CreateTime", "UpdateTime", "IsRegisteredWithLakeFormation", "CatalogId"})
         as_input.erase(k);
     const auto back = table_def_from_glue("tpch", json::serialize(as_input));
     BOOST_REQUIRE(back);
@@ -448,12 +466,14 @@ BOOST_AUTO_TEST_CASE(storage_descriptor_mapping) {
     BOOST_TEST(t.delimiter == '|');
     BOOST_TEST(t.header);
     // serialization.format "1" is Hive's \001; a LazySimpleSerDe without delimiters too.
-    t = map(R"({"Name":"t","StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
-            R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe","Parameters":{"serialization.format":"1"}}}})");
+    t = map(
+        R"({"Name":"t","StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
+        R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe","Parameters":{"serialization.format":"1"}}}})");
     BOOST_TEST(t.delimiter == '\001');
     BOOST_TEST(!t.header);
-    t = map(R"({"Name":"t","StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
-            R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe","Parameters":{"serialization.format":","}}}})");
+    t = map(
+        R"({"Name":"t","StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
+        R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe","Parameters":{"serialization.format":","}}}})");
     BOOST_TEST(t.delimiter == ',');
     t = map(R"({"Name":"t","StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
             R"("org.apache.hadoop.hive.serde2.OpenCSVSerde","Parameters":{"separatorChar":";"}}}})");
@@ -507,7 +527,8 @@ BOOST_AUTO_TEST_CASE(aws_cli_examples) {
         return k;
     };
     BOOST_TEST(keys(got->as_object()) == keys(want->as_object()), boost::test_tools::per_element());
-    BOOST_TEST(keys(got->at("StorageDescriptor").as_object()) == keys(want->at("StorageDescriptor").as_object()),
+    BOOST_TEST(keys(got->at("StorageDescriptor").as_object()) ==
+                   keys(want->at("StorageDescriptor").as_object()),
                boost::test_tools::per_element());
     BOOST_TEST(got->at("StorageDescriptor") == want->at("StorageDescriptor"));
     BOOST_TEST(got->at("Parameters") == want->at("Parameters"));

@@ -1,7 +1,5 @@
 // glue_catalog: the catalog in memory, persisted as one JSON file written atomically.
 
-#include "names.hpp"
-
 #include <athena_local/glue.hpp>
 
 #include <boost/json.hpp>
@@ -15,6 +13,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "names.hpp"
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -213,8 +212,8 @@ table_def read_table(const reader& r, const std::string& database) {
 void load(const std::filesystem::path& file, glue_catalog::state& s) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
-        throw glue_catalog_error(fmt::format("cannot read the Glue catalog {}: {}", file.string(),
-                                             std::strerror(errno)));
+        throw glue_catalog_error(
+            fmt::format("cannot read the Glue catalog {}: {}", file.string(), std::strerror(errno)));
     std::stringstream buf;
     buf << in.rdbuf();
     const std::string text = buf.str();
@@ -316,7 +315,8 @@ bool write_atomically(const std::filesystem::path& file, std::string_view data) 
 
 } // namespace
 
-glue_catalog::glue_catalog(std::filesystem::path data_dir) : state_(std::make_unique<state>()) {
+glue_catalog::glue_catalog(std::filesystem::path data_dir)
+    : state_(std::make_unique<state>()) {
     if (data_dir.empty()) {
         add_default_database();
         return;
@@ -334,8 +334,8 @@ glue_catalog::glue_catalog(std::filesystem::path data_dir) : state_(std::make_un
     }
     add_default_database();
     if (persist_locked() != catalog_status::ok)
-        throw glue_catalog_error(fmt::format("cannot write the Glue catalog {}: {}", file_.string(),
-                                             std::strerror(errno)));
+        throw glue_catalog_error(
+            fmt::format("cannot write the Glue catalog {}: {}", file_.string(), std::strerror(errno)));
 }
 
 glue_catalog::~glue_catalog() = default;

@@ -2,13 +2,13 @@
 
 #include "mapping.hpp"
 
-#include "names.hpp"
-
 #include <athena_local/glue.hpp>
 
 #include <boost/json.hpp>
 
 #include <charconv>
+
+#include "names.hpp"
 
 namespace athena_local {
 namespace glue_detail {
@@ -55,7 +55,8 @@ std::vector<column_def> columns(const json::object& o, std::string_view key) {
         if (!v.is_object())
             continue;
         const json::object& c = v.get_object();
-        out.push_back(column_def{std::string(string_member(&c, "Name")), std::string(string_member(&c, "Type")),
+        out.push_back(column_def{std::string(string_member(&c, "Name")),
+                                 std::string(string_member(&c, "Type")),
                                  std::string(string_member(&c, "Comment"))});
     }
     return out;
@@ -96,8 +97,8 @@ json::object map_json(const std::map<std::string, std::string>& m) {
 
 // The members of a TableInput that a Table carries over, in the order Glue prints them.
 constexpr std::string_view table_input_members[] = {
-    "Description",      "Owner",           "LastAccessTime", "LastAnalyzedTime", "Retention",
-    "StorageDescriptor", "PartitionKeys",  "ViewOriginalText", "ViewExpandedText", "TableType",
+    "Description",       "Owner",         "LastAccessTime",   "LastAnalyzedTime", "Retention",
+    "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText", "TableType",
     "Parameters",        "TargetTable",
 };
 

@@ -1,8 +1,5 @@
 // glue_service: AWSGlue.* requests validated as Glue validates them, answered from the catalog.
 
-#include "mapping.hpp"
-#include "names.hpp"
-
 #include <athena_local/glue.hpp>
 
 #include <boost/json.hpp>
@@ -12,6 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <regex>
+
+#include "mapping.hpp"
+#include "names.hpp"
 
 namespace athena_local {
 
@@ -84,9 +84,11 @@ struct members {
         std::string s(v->get_string());
         const std::size_t n = glue_detail::utf16_length(s);
         if (n < min)
-            constraint(s, camel(path, key), fmt::format("Member must have length greater than or equal to {}", min));
+            constraint(s, camel(path, key),
+                       fmt::format("Member must have length greater than or equal to {}", min));
         if (n > max)
-            constraint(s, camel(path, key), fmt::format("Member must have length less than or equal to {}", max));
+            constraint(s, camel(path, key),
+                       fmt::format("Member must have length less than or equal to {}", max));
         if (!glue_detail::allowed_characters(s, multi_line))
             constraint(s, camel(path, key), single_line_pattern);
         return s;
@@ -103,7 +105,9 @@ struct members {
         if (v->is_int64())
             n = v->get_int64();
         else if (v->is_uint64())
-            n = v->get_uint64() > static_cast<std::uint64_t>(max) ? max + 1 : static_cast<std::int64_t>(v->get_uint64());
+            n = v->get_uint64() > static_cast<std::uint64_t>(max)
+                    ? max + 1
+                    : static_cast<std::int64_t>(v->get_uint64());
         else
             wrong_type(key, "an integer");
         if (n < min)
@@ -164,20 +168,23 @@ struct members {
             const std::string where = camel(path, key);
             const std::string_view k = kv.key();
             if (k.empty() || glue_detail::utf16_length(k) > 255 || !glue_detail::allowed_characters(k))
-                constraint(k, where, "Map keys must satisfy constraint: [Member must have length less than or "
-                                     "equal to 255, Member must have length greater than or equal to 1]");
+                constraint(k, where,
+                           "Map keys must satisfy constraint: [Member must have length less than or "
+                           "equal to 255, Member must have length greater than or equal to 1]");
             if (!kv.value().is_string())
                 invalid(fmt::format("Invalid value at '{}.{}': expected a string", where, k));
             if (glue_detail::utf16_length(kv.value().get_string()) > 512000)
-                constraint("...", where, "Map value must satisfy constraint: [Member must have length less than "
-                                         "or equal to 512000]");
+                constraint("...", where,
+                           "Map value must satisfy constraint: [Member must have length less than "
+                           "or equal to 512000]");
         }
     }
     void string_list(std::string_view key) const {
         if (const json::array* a = array(key))
             for (const auto& v : *a)
                 if (!v.is_string())
-                    invalid(fmt::format("Invalid value at '{}': expected a list of strings", camel(path, key)));
+                    invalid(
+                        fmt::format("Invalid value at '{}': expected a list of strings", camel(path, key)));
     }
 };
 
@@ -348,9 +355,9 @@ public:
     }
 
     static bool known(std::string_view op) {
-        for (std::string_view k : {"CreateDatabase", "GetDatabase", "GetDatabases", "DeleteDatabase",
-                                   "CreateTable", "GetTable", "GetTables", "UpdateTable", "DeleteTable",
-                                   "BatchDeleteTable"})
+        for (std::string_view k :
+             {"CreateDatabase", "GetDatabase", "GetDatabases", "DeleteDatabase", "CreateTable", "GetTable",
+              "GetTables", "UpdateTable", "DeleteTable", "BatchDeleteTable"})
             if (op == k)
                 return true;
         return false;
@@ -369,10 +376,11 @@ private:
     void check_catalog_id(std::string_view op, const members& req) const {
         const auto id = req.string("CatalogId", 1, 255);
         if (id && *id != opts_.account_id)
-            throw glue_error{400, "AccessDeniedException",
-                             fmt::format("User: arn:aws:iam::{}:root is not authorized to perform: glue:{} on "
-                                         "resource: arn:aws:glue:{}:{}:catalog",
-                                         opts_.account_id, op, region_, *id)};
+            throw glue_error{
+                400, "AccessDeniedException",
+                fmt::format("User: arn:aws:iam::{}:root is not authorized to perform: glue:{} on "
+                            "resource: arn:aws:glue:{}:{}:catalog",
+                            opts_.account_id, op, region_, *id)};
     }
 
     void check(catalog_status st, std::string_view not_found_message, std::string_view exists_message) const {
@@ -422,12 +430,14 @@ private:
         const auto db = catalog_.database(name);
         if (!db)
             not_found(fmt::format("Database {} not found.", lower(name)));
-        return json::serialize(json::object{{"Database", glue_detail::database_object(*db, opts_.account_id)}});
+        return json::serialize(
+            json::object{{"Database", glue_detail::database_object(*db, opts_.account_id)}});
     }
 
     std::string get_databases(const members& req) {
         const std::int64_t max = req.integer("MaxResults", 1, 100).value_or(100);
-        if (const auto share = req.string("ResourceShareType", 0, 16); share && *share != "FOREIGN" && *share != "ALL")
+        if (const auto share = req.string("ResourceShareType", 0, 16);
+            share && *share != "FOREIGN" && *share != "ALL")
             constraint(*share, "resourceShareType", "Member must satisfy enum value set: [FOREIGN, ALL]");
         const std::string start = token_start(req, "databases");
         json::array list;
@@ -567,8 +577,9 @@ private:
                 {"TableName", name},
                 {"ErrorDetail",
                  json::object{{"ErrorCode", missing ? "EntityNotFoundException" : "InternalServiceException"},
-                              {"ErrorMessage", missing ? fmt::format("Table {} not found.", name)
-                                                       : std::string("The catalog file could not be written.")}}},
+                              {"ErrorMessage", missing
+                                                   ? fmt::format("Table {} not found.", name)
+                                                   : std::string("The catalog file could not be written.")}}},
             });
         }
         return json::serialize(json::object{{"Errors", std::move(errors)}});
@@ -603,7 +614,9 @@ json_reply dispatch(catalog& c, const glue_options& opts, std::string_view op, s
 
 } // namespace
 
-glue_service::glue_service(catalog& cat, glue_options opts) : catalog_(cat), opts_(std::move(opts)) {}
+glue_service::glue_service(catalog& cat, glue_options opts)
+    : catalog_(cat)
+    , opts_(std::move(opts)) {}
 
 void glue_service::handle(std::string_view operation, std::string_view body, const request_context& ctx,
                           std::function<void(json_reply)> done) {
