@@ -28,4 +28,7 @@ void add_sigv4_commands(CLI::App& app);
 /// `bb-async datagen tpch` and `bb-async qgen tpch`.
 void add_tpch_commands(CLI::App& app);
 
+/// `bb-async s3 cp|ls|rm|mb` (engine::s3).
+void add_s3_commands(CLI::App& app);
+
 } // namespace bb::cli

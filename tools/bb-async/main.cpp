@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     bb::cli::add_sigv4_commands(app);
     bb::cli::add_tpch_commands(app);
+    bb::cli::add_s3_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
