@@ -245,6 +245,18 @@ BOOST_FIXTURE_TEST_CASE(errors_look_like_spark_driver_errors, runner_fixture) {
     BOOST_TEST(r.stderr_text.find("line 2") != std::string::npos);
 }
 
+BOOST_FIXTURE_TEST_CASE(spark_settings_and_maintenance_statements, runner_fixture) {
+    auto r = run("spark.sql('SET spark.sql.shuffle.partitions = 8').show(truncate=False)\n"
+                 "spark.sql('ANALYZE TABLE t COMPUTE STATISTICS')\n"
+                 "spark.sql('CLEAR CACHE')\n");
+    BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
+    BOOST_TEST(r.stdout_text == "+----------------------------+-----+\n"
+                                "|key                         |value|\n"
+                                "+----------------------------+-----+\n"
+                                "|spark.sql.shuffle.partitions|8    |\n"
+                                "+----------------------------+-----+\n\n");
+}
+
 BOOST_FIXTURE_TEST_CASE(cancel_before_start, runner_fixture) {
     athena_local::calc::cancel_token token;
     token.cancel();
@@ -266,9 +278,10 @@ BOOST_FIXTURE_TEST_CASE(cancel_a_long_query_from_another_thread, runner_fixture)
     canceller.join();
     BOOST_TEST((r.state == run_state::canceled), r.reason << r.stderr_text);
     BOOST_TEST(seconds < 30.0);
-    // The runner still works afterwards.
-    auto again = run("%%sql\nselect 1 as x");
+    // The runner still works afterwards, and the canceled run's catalog was detached.
+    auto again = run("%%sql\nselect count(*) as n from duckdb_databases() where database_name like 'bb_run_%'");
     BOOST_TEST((again.state == run_state::completed), again.stderr_text);
+    BOOST_TEST(again.stdout_text.find("|  1|") != std::string::npos, again.stdout_text);
 }
 
 BOOST_FIXTURE_TEST_CASE(concurrent_runs_do_not_interfere, runner_fixture) {

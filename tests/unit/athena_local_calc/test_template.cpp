@@ -6,6 +6,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace spark = protocol::spark;
@@ -54,6 +56,27 @@ BOOST_AUTO_TEST_CASE(template_text_is_python_that_runs_the_sql) {
     BOOST_TEST(block.find("spark.sql(") != std::string::npos);
     BOOST_TEST(block.find("bb-async-result-v1:") != std::string::npos);
     BOOST_TEST(block.back() == '\n');
+}
+
+BOOST_AUTO_TEST_CASE(docs_quote_the_template_verbatim) {
+    std::ifstream in(std::string(BB_SOURCE_DIR) + "/docs/CALCULATIONS.md");
+    BOOST_TEST_REQUIRE(in.good());
+    std::stringstream doc;
+    doc << in.rdbuf();
+    BOOST_TEST(doc.str().find("```python\n" + spark::make_code_block("select 1") + "```") != std::string::npos,
+               "docs/CALCULATIONS.md must show make_code_block(\"select 1\") verbatim");
+}
+
+BOOST_AUTO_TEST_CASE(result_line_matches_python_output) {
+    // What /usr/bin/python3 printed for the template with the same values (decimal, float, date, bool, text).
+    spark::result_set rs;
+    rs.columns = {{"a", "decimal(15,2)"}, {"b", "double"}, {"c", "date"}, {"d", "boolean"}, {"e", "string"}};
+    rs.rows = {{"1.50", "1e-05", "1998-09-02", "True", std::string("é\n😀")},
+               {"0E-8", "1234567.0", std::nullopt, "False", std::nullopt}};
+    BOOST_TEST(spark::format_result_line(rs) ==
+               "bb-async-result-v1:{\"columns\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"types\":[\"decimal(15,2)\","
+               "\"double\",\"date\",\"boolean\",\"string\"],\"rows\":[[\"1.50\",\"1e-05\",\"1998-09-02\","
+               "\"True\",\"\\u00e9\\n\\ud83d\\ude00\"],[\"0E-8\",\"1234567.0\",null,\"False\",null]]}\n");
 }
 
 BOOST_AUTO_TEST_CASE(other_code_is_not_recognised) {

@@ -13,6 +13,7 @@
 
 #include "fixtures.hpp"
 #include "render.hpp"
+#include "sql_text.hpp"
 
 using athena_local::calc::run_state;
 
@@ -96,24 +97,51 @@ BOOST_FIXTURE_TEST_CASE(tpch_queries_at_sf_0_01_match_duckdb, calc_test::runner_
     BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
     BOOST_TEST(cat.tables("tpch").size() == 8u);
 
-    for (int q = 1; q <= 22; ++q) {
-        const std::string sql = tpch::default_query_sql(q);
-        auto calc = run(protocol::spark::make_code_block(sql), "tpch");
+    auto check = [&](int q, const std::string& code_sql, const std::string& ref_sql) {
+        auto calc = run(protocol::spark::make_code_block(code_sql), "tpch");
         BOOST_TEST_REQUIRE((calc.state == run_state::completed), "Q" << q << ": " << calc.stderr_text);
         protocol::spark::result_set got;
         std::string why;
         BOOST_TEST_REQUIRE(!protocol::spark::parse_result(calc.stdout_text, got, why), why);
-        auto expected_table = ref->query(sql);
+        auto expected_table = ref->query(ref_sql);
         BOOST_TEST_REQUIRE(expected_table.has_value(), "Q" << q << ": " << expected_table.message());
         const auto expected = athena_local::calc::detail::to_result_set(*expected_table);
         BOOST_TEST(got.columns.size() == expected.columns.size(), "Q" << q);
         BOOST_TEST(got.rows.size() == expected.rows.size(), "Q" << q);
         BOOST_TEST((got.rows == expected.rows), "Q" << q << " rows differ");
+        return got;
+    };
+    // The validation parameters (qgen -d).
+    for (int q = 1; q <= 22; ++q) {
+        const std::string sql = tpch::default_query_sql(q);
+        auto got = check(q, sql, sql);
         if (q == 1) {
             BOOST_TEST(got.rows.size() == 4u);
             BOOST_TEST(got.columns[0].name == "l_returnflag");
             BOOST_TEST(got.columns[2].type == "decimal(38,2)");
+            BOOST_TEST(*got.rows[0][0] == "A");
         }
+    }
+    // A random stream, as `bb-async tpch qgen -r 7 -p 1` prints it (comments, trailing ';').
+    std::vector<tpch::generated_query> stream;
+    BOOST_TEST_REQUIRE(!tpch::generate_stream(7, 1, 0.01, stream));
+    for (const auto& g : stream) {
+        const std::string text = "\n-- TPC-H Q" + std::to_string(g.query) + ": x (stream 1)\n-- parameters: y\n" +
+                                 g.sql + ";\n";
+        check(g.query, text, g.sql);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(qgen_stream_as_a_sql_cell_parses) {
+    // `bb-async tpch qgen` prints "-- TPC-H Qn: ...\n-- parameters: ...\n<sql>;\n" per query: every piece of a
+    // stream splits into exactly one statement, none of them catalog DDL.
+    std::vector<tpch::generated_query> stream;
+    BOOST_TEST_REQUIRE(!tpch::generate_stream(7, 1, 0.01, stream));
+    for (const auto& g : stream) {
+        const std::string text = "\n-- TPC-H Q" + std::to_string(g.query) + ": x (stream 1)\n-- parameters: y\n" +
+                                 g.sql + ";\n";
+        auto statements = athena_local::calc::detail::split_statements(text);
+        BOOST_TEST(statements.size() == 1u, "Q" << g.query);
     }
 }
 

@@ -694,6 +694,14 @@ private:
                     result.rows.push_back({db, t.name, std::string("false")});
             return true;
         }
+        case ddl_statement::set_config:
+            if (d.name.empty())
+                return true; // SET alone lists Spark's settings: athena-local has none
+            result.statement = DUCKDB_STATEMENT_TYPE_SELECT;
+            result.columns = {text_column("key"), text_column("value")};
+            result.rows.push_back({d.name, d.comment.empty() ? std::string("<undefined>") : d.comment});
+            return true;
+        case ddl_statement::no_op:
         case ddl_statement::none:
             break;
         }

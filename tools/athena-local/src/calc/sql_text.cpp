@@ -609,6 +609,28 @@ ddl_parse parse_ddl(std::string_view sql) {
             return syntax(r, "expected a database name after USE");
         return finish();
     }
+    if (r.is_kw("set")) {
+        // SET k=v: the text between SET and '=' is the key, the rest the value (as Spark's SetCommand reads it).
+        const std::size_t b = sql.find_first_not_of(" \t\r\n");
+        std::string_view rest = sql.substr(b + 3);
+        std::size_t eq = rest.find('=');
+        auto trim = [](std::string_view v) {
+            const std::size_t x = v.find_first_not_of(" \t\r\n");
+            if (x == std::string_view::npos)
+                return std::string();
+            return std::string(v.substr(x, v.find_last_not_of(" \t\r\n") - x + 1));
+        };
+        st.kind = ddl_statement::set_config;
+        st.name = trim(rest.substr(0, eq));
+        if (eq != std::string_view::npos)
+            st.comment = trim(rest.substr(eq + 1));
+        return p;
+    }
+    if (r.is_kw("analyze") || r.is_kw("refresh") || r.is_kw("cache") || r.is_kw("uncache") ||
+        (r.is_kw("clear") && r.is_kw("cache", 1))) {
+        st.kind = ddl_statement::no_op;
+        return p;
+    }
     if (r.is_kw("show")) {
         if (r.is_kw("databases", 1) || r.is_kw("schemas", 1) || r.is_kw("namespaces", 1)) {
             r.accept("show");

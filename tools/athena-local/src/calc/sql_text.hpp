@@ -42,13 +42,15 @@ struct ddl_statement {
         drop_table,
         show_databases,
         show_tables,
+        set_config,  ///< SET key=value / SET key: Spark configuration, echoed, not applied
+        no_op,       ///< ANALYZE TABLE, REFRESH TABLE, CACHE/UNCACHE TABLE, CLEAR CACHE: nothing to do locally
     } kind = none;
     bool if_not_exists = false;
     bool if_exists = false;
     bool cascade = false;
     std::string database;        ///< as written (lower-cased); empty: the current database
     std::string name;            ///< database or table name (lower-cased)
-    std::string comment;
+    std::string comment;         ///< also: the LIKE pattern of SHOW, the value of SET
     std::string location;
     table_def table;             ///< create_table: everything but database/name defaults
     std::map<std::string, std::string> properties;
