@@ -169,6 +169,15 @@ BOOST_FIXTURE_TEST_CASE(csv_with_header_and_parquet_tables, runner_fixture) {
     BOOST_TEST(*rs.rows[0][2] == "1.25");
     BOOST_TEST(!rs.rows[1][1].has_value());
     BOOST_TEST(rs.columns[2].type == "decimal(10,2)");
+    // Hive text (ROW FORMAT DELIMITED) reads quotes literally and \N as NULL.
+    store.put_object("data", "hive/t/0", "1,\"q\",\\N\n");
+    r = run("%%sql\ncreate table h (a int, b string, c string) row format delimited fields terminated by ',' "
+            "location 's3://data/hive/t/'");
+    BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
+    rs = template_result(*this, "select * from h");
+    BOOST_TEST_REQUIRE(rs.rows.size() == 1u);
+    BOOST_TEST(*rs.rows[0][1] == "\"q\"");
+    BOOST_TEST(!rs.rows[0][2].has_value());
 
     // A Parquet file written by DuckDB into the store.
     {
@@ -192,6 +201,65 @@ BOOST_FIXTURE_TEST_CASE(csv_with_header_and_parquet_tables, runner_fixture) {
     rs = template_result(*this, "select * from p2 order by k limit 1");
     BOOST_TEST(rs.columns.size() == 2u);
     BOOST_TEST(rs.columns[0].type == "int");
+}
+
+BOOST_FIXTURE_TEST_CASE(glue_registered_and_partitioned_tables, runner_fixture) {
+    // A table as the Glue service stores it after CreateTable (LazySimpleSerDe, field.delim '|'), over .tbl files
+    // split in two objects.
+    store.put_object("data", "r/region.tbl.1", "0|AFRICA|lar deposits|\n1|AMERICA|hs use ironic|\n");
+    store.put_object("data", "r/region.tbl.2", "2|ASIA|ges. thinly even|\n");
+    athena_local::database_def db;
+    db.name = "glue";
+    BOOST_TEST_REQUIRE((cat.create_database(db) == athena_local::catalog_status::ok));
+    athena_local::table_def t;
+    t.database = "glue";
+    t.name = "region";
+    t.location = "s3://data/r/";
+    t.format = athena_local::table_format::delimited_text;
+    t.delimiter = '|';
+    t.columns = {{"r_regionkey", "int", ""}, {"r_name", "string", ""}, {"r_comment", "string", ""}};
+    t.glue_json = R"({"StorageDescriptor":{"SerdeInfo":{"SerializationLibrary":)"
+                  R"("org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"}}})";
+    BOOST_TEST_REQUIRE((cat.create_table(t) == athena_local::catalog_status::ok));
+    auto rs = template_result(*this, "select r_regionkey, r_name from glue.region order by 1");
+    BOOST_TEST_REQUIRE(rs.rows.size() == 3u);
+    BOOST_TEST(rs.columns.size() == 2u);
+    BOOST_TEST(*rs.rows[2][1] == "ASIA");
+    rs = template_result(*this, "select * from region", "glue");
+    BOOST_TEST(rs.columns.size() == 3u); // the trailing '|' is not a column
+
+    // Hive-partitioned Parquet: key=value folders.
+    {
+        auto ddb = bb::duckdb::database::open();
+        auto con = ddb->connect();
+        for (int year : {2020, 2021}) {
+            const auto folder = store.root() / "data" / "part" / ("year=" + std::to_string(year));
+            std::filesystem::create_directories(folder);
+            auto st = con->execute("COPY (select range as id from range(" + std::to_string(year - 2018) + ")) TO " +
+                                   bb::duckdb::quote_literal((folder / "f.parquet").string()) + " (FORMAT parquet)");
+            BOOST_TEST_REQUIRE(st.ok(), st.message());
+        }
+    }
+    auto r = run("%%sql\ncreate table glue.p (id bigint) using parquet partitioned by (year int) "
+                 "location 's3://data/part/'");
+    BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
+    rs = template_result(*this, "select year, count(*) as n from glue.p group by year order by year");
+    BOOST_TEST_REQUIRE(rs.rows.size() == 2u);
+    BOOST_TEST(*rs.rows[0][0] == "2020");
+    BOOST_TEST(*rs.rows[0][1] == "2");
+    BOOST_TEST(*rs.rows[1][1] == "3");
+    BOOST_TEST(rs.columns[0].type == "int");
+
+    // A table whose location has no objects yet is empty; one whose bucket is missing fails with the reason.
+    r = run("%%sql\ncreate table glue.e (a int) using parquet location 's3://data/empty/'");
+    BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
+    rs = template_result(*this, "select count(*) as n from glue.e");
+    BOOST_TEST(*rs.rows[0][0] == "0");
+    r = run("%%sql\ncreate table glue.m (a int) using parquet location 's3://nosuchbucket/x/'");
+    BOOST_TEST_REQUIRE((r.state == run_state::completed), r.stderr_text);
+    r = run("%%sql\nselect * from glue.m");
+    BOOST_TEST((r.state == run_state::failed));
+    BOOST_TEST(r.stderr_text.find("bucket") != std::string::npos, r.stderr_text);
 }
 
 BOOST_FIXTURE_TEST_CASE(ddl_errors_are_spark_errors, runner_fixture) {

@@ -269,8 +269,16 @@ std::string table_select(const object_store& store, const table_def& t, std::str
     }
     if (trailing)
         cols += ", '__bb_trailing_delimiter': 'VARCHAR'";
-    const bool csv = t.delimiter == ',' || (t.parameters.count("classification") &&
-                                            t.parameters.at("classification") == "csv");
+    // Quoting follows the reader Spark would use: its CSV data source (USING csv) and OpenCSVSerde honour '"';
+    // Hive's LazySimpleSerDe (ROW FORMAT DELIMITED, Glue tables of .tbl files) reads every character literally.
+    auto param = [&](const char* k) {
+        auto it = t.parameters.find(k);
+        return it == t.parameters.end() ? std::string() : lower(it->second);
+    };
+    const bool lazy_simple = t.glue_json.find("LazySimpleSerDe") != std::string::npos;
+    const bool csv = param("spark.sql.sources.provider") == "csv" ||
+                     t.glue_json.find("OpenCSVSerde") != std::string::npos ||
+                     (!lazy_simple && param("classification") == "csv" && t.glue_json.find("SerDe") == std::string::npos);
     std::string sql = "read_csv(" + file_list(files) + ", delim = " + quote_literal(std::string(1, t.delimiter)) +
                       ", header = " + (t.header ? "true" : "false") + ", columns = {" + cols +
                       "}, auto_detect = false";

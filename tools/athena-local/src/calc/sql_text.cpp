@@ -407,6 +407,8 @@ ddl_parse parse_create_table(ddl_reader& r, bool external) {
     if (fmt_name == "parquet") {
         t.format = table_format::parquet;
         t.parameters["classification"] = "parquet";
+        if (!using_format.empty())
+            t.parameters["spark.sql.sources.provider"] = "parquet";
     } else if (fmt_name == "csv") {
         t.format = table_format::delimited_text;
         t.delimiter = ',';
@@ -422,10 +424,11 @@ ddl_parse parse_create_table(ddl_reader& r, bool external) {
         if (auto it = options.find("header"); it != options.end())
             t.header = lower(it->second) == "true";
         t.parameters["classification"] = "csv";
+        t.parameters["spark.sql.sources.provider"] = "csv"; // what Spark stores for a data source table
     } else if (fmt_name == "textfile" || fmt_name == "text") {
         t.format = table_format::delimited_text;
         t.delimiter = field_delimiter.value_or('\x01'); // Hive's default field delimiter
-        t.parameters["classification"] = t.delimiter == ',' ? "csv" : "text";
+        t.parameters["classification"] = "text"; // Hive text (LazySimpleSerDe): no quoting
     } else {
         return unsupported("athena-local reads Parquet, CSV and delimited text tables only (format '" + fmt_name +
                            "')");
