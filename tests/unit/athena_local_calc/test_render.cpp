@@ -77,9 +77,20 @@ BOOST_AUTO_TEST_CASE(show_counts_full_width_characters_twice) {
     BOOST_TEST(s == "+----+\n|   n|\n+----+\n|中文|\n|  ab|\n+----+\n\n");
 }
 
-BOOST_AUTO_TEST_CASE(show_small_truncate) {
+BOOST_AUTO_TEST_CASE(show_small_truncate_and_long_column_names) {
     const std::string s = show_string({"abcdef"}, {{"abcdef"}}, 20, 3);
-    BOOST_TEST(s == "+---+\n|abc|\n+---+\n|abc|\n+---+\n\n");
+    BOOST_TEST(s == "+------+\n|abcdef|\n+------+\n|   abc|\n+------+\n\n");
+    const std::string l = show_string({"a_very_long_column_name_indeed"}, {{"1"}}, 20, 20);
+    BOOST_TEST(l == "+------------------------------+\n"
+                    "|a_very_long_column_name_indeed|\n"
+                    "+------------------------------+\n"
+                    "|                             1|\n"
+                    "+------------------------------+\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(show_escapes_control_characters) {
+    const std::string s = show_string({"s"}, {{"a\nb\tc"}}, 20, 20);
+    BOOST_TEST(s == "+-------+\n|      s|\n+-------+\n|a\\nb\\tc|\n+-------+\n\n");
 }
 
 BOOST_AUTO_TEST_CASE(values_as_python_and_spark_print_them) {
@@ -95,6 +106,8 @@ BOOST_AUTO_TEST_CASE(values_as_python_and_spark_print_them) {
     const auto dec = col("m", DUCKDB_TYPE_DECIMAL, "DECIMAL(15,2)", 15, 2);
     BOOST_TEST(*python_str(dec, std::string("0.50")) == "0.50");
     BOOST_TEST(show_text(dec, std::string("0.50")) == "0.50");
+    const auto dec8 = col("z", DUCKDB_TYPE_DECIMAL, "DECIMAL(20,8)", 20, 8);
+    BOOST_TEST(show_text(dec8, std::string("0.00000000")) == "0E-8");
     BOOST_TEST(spark_type_name(dec) == "decimal(15,2)");
     const auto b = col("b", DUCKDB_TYPE_BOOLEAN, "BOOLEAN");
     BOOST_TEST(*python_str(b, std::string("true")) == "True");

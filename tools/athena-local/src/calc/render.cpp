@@ -58,6 +58,26 @@ std::size_t half_width(std::string_view s) {
     return w;
 }
 
+// Spark's SchemaUtils.escapeMetaCharacters (3.2+): control characters would break the table's layout.
+std::string escape_meta(const std::string& s) {
+    if (s.find_first_of("\n\r\t\f\b\v\a") == std::string::npos)
+        return s;
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\f': out += "\\f"; break;
+        case '\b': out += "\\b"; break;
+        case '\v': out += "\\v"; break;
+        case '\a': out += "\\a"; break;
+        default: out.push_back(c); break;
+        }
+    }
+    return out;
+}
+
 std::string truncate_cell(const std::string& s, long truncate) {
     if (truncate <= 0)
         return s;
@@ -158,6 +178,9 @@ std::string show_text(const bb::duckdb::column& c, const bb::duckdb::cell& v) {
         return protocol::spark::java_double_string(std::strtod(v->c_str(), nullptr));
     case DUCKDB_TYPE_FLOAT:
         return protocol::spark::java_float_string(std::strtof(v->c_str(), nullptr));
+    case DUCKDB_TYPE_DECIMAL:
+        // Cast to string is java.math.BigDecimal.toString, whose layout is Python's str(Decimal) for scale >= 0
+        return protocol::spark::python_decimal_str(*v);
     default:
         return *v;
     }
@@ -187,11 +210,12 @@ std::string show_string(const std::vector<std::string>& header, const std::vecto
     cells.reserve(shown + 1);
     cells.emplace_back();
     for (const auto& h : header)
-        cells.back().push_back(truncate_cell(h, truncate));
+        cells.back().push_back(escape_meta(h)); // Spark 3 does not truncate column names
     for (std::size_t r = 0; r < shown; ++r) {
         cells.emplace_back();
         for (std::size_t i = 0; i < header.size(); ++i)
-            cells.back().push_back(truncate_cell(i < rows[r].size() ? rows[r][i] : std::string(), truncate));
+            cells.back().push_back(
+                truncate_cell(escape_meta(i < rows[r].size() ? rows[r][i] : std::string()), truncate));
     }
     std::vector<std::size_t> width(header.size(), 3); // minimumColWidth
     for (const auto& row : cells)

@@ -21,15 +21,17 @@ std::string spark_type_name(const bb::duckdb::column& column);
 std::optional<std::string> python_str(const bb::duckdb::column& column, const bb::duckdb::cell& value);
 
 /// The text DataFrame.show() prints for a cell: null, true/false, doubles as Java's Double.toString
-/// (1.0E-5), decimals with their scale, dates YYYY-MM-DD, timestamps without trailing fraction zeros.
+/// (1.0E-5), decimals as Java's BigDecimal.toString (their scale; 0E-8 below 1e-6), dates YYYY-MM-DD, timestamps
+/// without trailing fraction zeros.
 std::string show_text(const bb::duckdb::column& column, const bb::duckdb::cell& value);
 
 /// The template's result for a DuckDB table (Spark type names, Python str() values).
 protocol::spark::result_set to_result_set(const bb::duckdb::table& table);
 
-/// PySpark's DataFrame.show(n, truncate) output (what showString returns plus print()'s newline): borders,
-/// right-aligned cells (left-aligned when truncate is 0), cells and headers longer than `truncate` cut to
-/// truncate-3 characters plus "...", and "only showing top n rows" when there are more.
+/// PySpark's DataFrame.show(n, truncate) output as Spark 3 writes it (showString plus print()'s newline):
+/// borders, right-aligned cells (left-aligned when truncate is 0), control characters escaped (\n → "\\n"),
+/// cells longer than `truncate` cut to truncate-3 characters plus "..." (column names are never cut), and
+/// "only showing top n rows" when there are more.
 std::string show_string(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                         long n, long truncate);
 
