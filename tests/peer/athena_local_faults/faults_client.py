@@ -2,12 +2,15 @@
 """Drives athena-local with botocore (Debian python3-botocore), retries off, and counts what each call got.
 
 usage: faults_client.py ENDPOINT CREDENTIALS_FILE KIND COUNT
-KIND: athena (ListWorkGroups), glue (GetDatabases), s3 (ListObjectsV2), s3get (GetObject, body read fully)
+KIND: athena (ListWorkGroups), glue (GetDatabases), s3 (ListObjectsV2), s3get (GetObject, body read fully),
+      calcs (COUNT calculations in one session, counted by final state), degrade (COUNT session status polls,
+      counted by state seen), latency (COUNT calls, prints the mean seconds per call as "seconds")
 Prints one JSON object: {"ok": n, "<ErrorCode or exception class>": n, ...}
 """
 import configparser
 import json
 import sys
+import time
 
 import botocore.config
 import botocore.session
@@ -19,10 +22,49 @@ cp.read(creds_file)
 key, secret = cp["default"]["aws_access_key_id"], cp["default"]["aws_secret_access_key"]
 session = botocore.session.get_session()
 cfg = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=10)
-service = {"athena": "athena", "glue": "glue", "s3": "s3", "s3get": "s3"}[kind]
+service = {"glue": "glue", "s3": "s3", "s3get": "s3"}.get(kind, "athena")
 client = session.create_client(service, region_name="us-east-1", endpoint_url=endpoint, aws_access_key_id=key,
                                aws_secret_access_key=secret, config=cfg)
 counts = {}
+
+
+def start_session():
+    sid = client.start_session(WorkGroup="primary-spark", EngineConfiguration={"MaxConcurrentDpus": 4})["SessionId"]
+    for _ in range(400):
+        state = client.get_session_status(SessionId=sid)["Status"]["State"]
+        if state == "IDLE":
+            return sid
+        time.sleep(0.01)
+    raise RuntimeError("session never became IDLE")
+
+
+if kind == "calcs":
+    sid = start_session()
+    for i in range(count):
+        cid = client.start_calculation_execution(SessionId=sid, CodeBlock="%%sql\nSELECT 1")["CalculationExecutionId"]
+        while True:
+            st = client.get_calculation_execution_status(CalculationExecutionId=cid)["Status"]["State"]
+            if st in ("COMPLETED", "FAILED", "CANCELED"):
+                break
+            time.sleep(0.002)
+        while client.get_session_status(SessionId=sid)["Status"]["State"] != "IDLE":
+            time.sleep(0.002)
+        counts[st] = counts.get(st, 0) + 1
+    print(json.dumps(counts, sort_keys=True))
+    sys.exit(0)
+if kind == "degrade":
+    sid = start_session()
+    for i in range(count):
+        st = client.get_session_status(SessionId=sid)["Status"]["State"]
+        counts[st] = counts.get(st, 0) + 1
+    print(json.dumps(counts, sort_keys=True))
+    sys.exit(0)
+if kind == "latency":
+    t0 = time.monotonic()
+    for i in range(count):
+        client.list_work_groups()
+    print(json.dumps({"seconds": (time.monotonic() - t0) / count}))
+    sys.exit(0)
 
 
 def bump(name):

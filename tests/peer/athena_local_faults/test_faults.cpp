@@ -136,3 +136,31 @@ BOOST_AUTO_TEST_CASE(connection_resets_before_and_mid_body) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(athena_local_simulated_faults)
+
+BOOST_AUTO_TEST_CASE(calculation_failed_rate_in_simulation_mode) {
+    faulty_server s({"--simulate", "fixed:1ms", "--calculation-failed", "0.3"});
+    auto c = s.drive("calcs", 60);
+    auto failed = count_of(c, "FAILED");
+    BOOST_TEST(failed >= 8);
+    BOOST_TEST(failed <= 30);
+    BOOST_TEST(count_of(c, "COMPLETED") + failed == 60);
+}
+
+BOOST_AUTO_TEST_CASE(session_degraded_then_failed) {
+    faulty_server s({"--session-degraded", "0.05"});
+    auto c = s.drive("degrade", 200);
+    // an IDLE session goes DEGRADED at some poll, and FAILED at the next one, and stays FAILED
+    BOOST_TEST(count_of(c, "DEGRADED") == 1);
+    BOOST_TEST(count_of(c, "FAILED") >= 1);
+    BOOST_TEST(count_of(c, "IDLE") + count_of(c, "DEGRADED") + count_of(c, "FAILED") == 200);
+}
+
+BOOST_AUTO_TEST_CASE(added_latency_is_at_least_the_fixed_delay) {
+    faulty_server s({"--latency", "fixed:30ms"});
+    auto c = s.drive("latency", 20);
+    BOOST_TEST(c.at("seconds").to_number<double>() >= 0.030);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
