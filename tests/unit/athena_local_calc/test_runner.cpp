@@ -288,6 +288,10 @@ BOOST_FIXTURE_TEST_CASE(errors_look_like_spark_driver_errors, runner_fixture) {
     BOOST_TEST(r.reason.find('\n') == std::string::npos);
     BOOST_TEST(r.reason.find("AnalysisException: [TABLE_OR_VIEW_NOT_FOUND]") == 0u, r.reason);
 
+    r = run("%%sql\nselect * from nosuchdb.t");
+    BOOST_TEST(r.stderr_text.find("The table or view `nosuchdb`.`t` cannot be found") != std::string::npos,
+               r.stderr_text);
+
     r = run("%%sql\nselect nosuchcolumn from range(3)");
     BOOST_TEST((r.state == run_state::failed));
     BOOST_TEST(r.stderr_text.find("[UNRESOLVED_COLUMN") != std::string::npos, r.stderr_text);

@@ -79,7 +79,20 @@ std::string backticked(std::string_view name) {
     return out + "`";
 }
 
-spark_error map_duckdb_error(const bb::duckdb::status& st) {
+// The name as the statement wrote it: "t" becomes "db.t" when the SQL says db.t (DuckDB names the table only).
+std::string qualified_in(std::string_view sql, const std::string& name) {
+    const std::vector<sql_token> t = tokenize(sql);
+    const std::string wanted = lower(name);
+    for (std::size_t i = 2; i < t.size(); ++i) {
+        if ((t[i].kind == sql_token::word || t[i].kind == sql_token::quoted_ident) && lower(t[i].text) == wanted &&
+            t[i - 1].kind == sql_token::punct && t[i - 1].text == "." &&
+            (t[i - 2].kind == sql_token::word || t[i - 2].kind == sql_token::quoted_ident))
+            return lower(t[i - 2].text) + "." + wanted;
+    }
+    return name;
+}
+
+spark_error map_duckdb_error(const bb::duckdb::status& st, std::string_view sql = {}) {
     using bb::duckdb::error;
     spark_error e;
     const std::string& msg = st.message();
@@ -101,7 +114,7 @@ spark_error map_duckdb_error(const bb::duckdb::status& st) {
     if (st.code() == error::catalog_error) {
         e.exception = analysis_exception;
         if (head.find("Table with name ") != std::string::npos) {
-            std::string name = extract(head, "Table with name ", " !\n");
+            std::string name = qualified_in(sql, extract(head, "Table with name ", " !\n"));
             e.message = "[TABLE_OR_VIEW_NOT_FOUND] The table or view " + backticked(name) +
                         " cannot be found. Verify the spelling and correctness of the schema and catalog.";
         } else if (head.find("Referenced column ") != std::string::npos) {
@@ -560,7 +573,7 @@ private:
                        {}, false, true};
                 return false;
             }
-            err = map_duckdb_error(t.get_status());
+            err = map_duckdb_error(t.get_status(), s);
             return false;
         }
         result = std::move(*t);
