@@ -26,7 +26,10 @@ awaitable<op_result<Out>> athena_client::run(Build build, Decode decode) {
         out.call.message = "the endpoint's scheme must be http or https";
         co_return out;
     }
-    out.call = co_await caller_.call(target_, std::move(*req));
+    // Every argument named: g++ 12 destroys default-argument temporaries of a coroutine call twice.
+    http::request_options options;
+    payload_options payload;
+    out.call = co_await caller_.call(target_, std::move(*req), std::move(options), std::move(payload));
     if (!out.call.ok())
         co_return out;
     if (auto ec = decode(out.call.response.view(), out.value)) {

@@ -86,7 +86,8 @@ public:
     /// fails for good, or runs out of attempts or retry quota. Arguments are taken by value: the
     /// coroutine outlives the caller's temporaries. The caller object must outlive the call.
     /// A body provider in `req` is rewound before every retry; `payload` says how its payload is
-    /// signed (see payload_options).
+    /// signed (see payload_options). Call it with every argument named: g++ 12 destroys the
+    /// temporaries of defaulted class-type arguments of a coroutine call twice (free(): invalid pointer).
     boost::asio::awaitable<call_result> call(service_target target, http::request req,
                                              http::request_options options = {},
                                              payload_options payload = {});
