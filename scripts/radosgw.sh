@@ -14,7 +14,9 @@
 #        scripts/radosgw.sh stop DIR            stops the daemons started in DIR (waits for them).
 # Credentials: access key TESTKEY, secret TESTSECRET (a test-only user of this throw-away cluster).
 # The monitor listens on 127.0.0.1:3300 and :6789, so one cluster runs per host at a time. About
-# 15-25 s to start on 2 cores; memstore holds up to 3 GiB.
+# 15-25 s to start on 2 cores. The OSD keeps objects in RAM, up to $RADOSGW_MEMSTORE_BYTES (default
+# 4 GiB, allocated as used); when it is full radosgw stops answering writes (requests hang until the
+# client's timeout), and deleted objects are only reclaimed by radosgw's garbage collector.
 set -euo pipefail
 cmd=${1:?usage: radosgw.sh start|stop DIR [PORT]}
 B=${2:?usage: radosgw.sh start|stop DIR [PORT]}
@@ -84,11 +86,13 @@ keyring = $B/\$name.keyring
 mon_data = $B/mon/\$cluster-\$id
 osd_data = $B/osd/\$cluster-\$id
 osd_objectstore = memstore
-memstore_device_bytes = 3221225472
+memstore_device_bytes = ${RADOSGW_MEMSTORE_BYTES:-4294967296}
 mon_warn_on_pool_no_redundancy = false
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$PORT
 rgw_thread_pool_size = 16
+rgw_gc_obj_min_wait = 30
+rgw_gc_processor_period = 30
 CONF
 export CEPH_CONF=$B/ceph.conf
 {
