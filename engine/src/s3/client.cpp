@@ -42,7 +42,9 @@ std::string_view hint(std::string_view code, int status) {
     if (code == "InvalidDigest")
         return "the Content-MD5 header is not valid";
     if (code == "XAmzContentSHA256Mismatch")
-        return "the body does not match its x-amz-content-sha256 (did the file change while it was uploaded?)";
+        return "the body does not match its x-amz-content-sha256 (did the file change while it was uploaded? "
+               "Or the server does not support this payload mode: radosgw rejects aws-chunked with a checksum "
+               "trailer)";
     if (code == "BucketAlreadyExists")
         return "the bucket name is already taken by another account";
     if (code == "BucketAlreadyOwnedByYou")
