@@ -155,6 +155,16 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::error_code load_credentials(std::string& message);
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream);
+
+    void write_log(std::chrono::steady_clock::time_point started, const std::string& request_id,
+                   const std::string& what, unsigned status, const std::string& error_code, std::uint64_t bytes,
+                   bool reset) {
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        access_log << s3::iso_date(s3::now_ms()) << ' ' << request_id << ' ' << what << ' ' << status << ' '
+                   << (error_code.empty() ? "-" : error_code) << ' ' << bytes << ' ' << us.count() << "us"
+                   << (reset ? " reset" : "") << '\n';
+        access_log.flush();
+    }
 };
 
 std::error_code server::impl::load_credentials(std::string& message) {
@@ -575,6 +585,33 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> s
         std::uint64_t body_size = out_file ? file_length : out_body.size();
         stats.bytes_out += head_request ? 0 : body_size;
 
+        if (!out_file && !reset_mid) {
+            // The common case (every JSON answer, S3 XML and errors): one write, one syscall.
+            http::response<http::string_body> res{static_cast<http::status>(status), 11};
+            res.set(http::field::server, "athena-local");
+            res.set(http::field::date, s3::http_date(s3::now_ms()));
+            for (auto& [k, v] : out_headers)
+                res.set(k, v);
+            res.keep_alive(keep_alive);
+            res.content_length(body_size);
+            if (!head_request)
+                res.body() = std::move(out_body);
+            http::response_serializer<http::string_body> srz{res};
+            if (head_request) {
+                auto [hec, hn] = co_await http::async_write_header(*stream, srz, tuple_awaitable);
+                if (hec)
+                    break;
+            } else {
+                auto [wec, wn] = co_await http::async_write(*stream, srz, tuple_awaitable);
+                if (wec)
+                    break;
+            }
+            if (access_log.is_open())
+                write_log(started, request_id, what, status, error_code, body_size, false);
+            if (!keep_alive)
+                break;
+            continue;
+        }
         http::response<http::buffer_body> res{static_cast<http::status>(status), 11};
         res.set(http::field::server, "athena-local");
         res.set(http::field::date, s3::http_date(s3::now_ms()));
@@ -627,13 +664,8 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> s
                 failed = static_cast<bool>(wec);
             }
         }
-        if (access_log.is_open()) {
-            auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-            access_log << s3::iso_date(s3::now_ms()) << ' ' << request_id << ' ' << what << ' ' << status << ' '
-                       << (error_code.empty() ? "-" : error_code) << ' ' << body_size << ' ' << us.count() << "us"
-                       << (reset_mid ? " reset" : "") << '\n';
-            access_log.flush();
-        }
+        if (access_log.is_open())
+            write_log(started, request_id, what, status, error_code, body_size, reset_mid);
         if (failed || reset_mid || !keep_alive)
             break;
     }
