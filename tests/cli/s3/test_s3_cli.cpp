@@ -60,6 +60,14 @@ fs::path scratch() {
         fs::create_directories(d);
         return d;
     }();
+    // Removed at exit (the files are up to 64 MiB).
+    static const struct cleanup {
+        fs::path dir;
+        ~cleanup() {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        }
+    } at_exit{p};
     return p;
 }
 
