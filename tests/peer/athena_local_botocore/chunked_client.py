@@ -123,22 +123,57 @@ try:
 except ClientError as e:
     check("tampered object not stored", e.response["Error"]["Code"] in ("404", "NotFound"), str(e))
 
-for algo in ("CRC32", "CRC32C", "SHA256"):
-    body = ("checksum round trip " + algo).encode() * 1000
+# small bodies are buffered, large ones (over 1 MiB) are streamed to disk by the server: both paths
+for algo, repeat in (("CRC32", 1000), ("CRC32C", 1000), ("SHA256", 1000), ("CRC32", 150000), ("CRC32C", 150000),
+                     ("SHA256", 150000)):
+    body = ("checksum round trip " + algo).encode() * repeat
     r = s3.put_object(Bucket="chunked", Key="sum-" + algo, Body=body, ChecksumAlgorithm=algo)
     sent = r.get("Checksum" + algo)
     got = s3.get_object(Bucket="chunked", Key="sum-" + algo, ChecksumMode="ENABLED")
     data = got["Body"].read()  # botocore validates the returned checksum while reading
-    check(algo + " round trip", data == body and got.get("Checksum" + algo) == sent and sent, "%s %s" % (
+    check("%s round trip (%d bytes)" % (algo, len(body)), data == body and got.get("Checksum" + algo) == sent and sent, "%s %s" % (
         sent, got.get("Checksum" + algo)))
 try:
     s3.put_object(Bucket="chunked", Key="bad-sum", Body=b"data", ChecksumCRC32C="AAAAAA==")
     check("wrong CRC32C refused", False, "accepted")
 except ClientError as e:
     check("wrong CRC32C refused with BadDigest", e.response["Error"]["Code"] == "BadDigest", str(e))
+for size in (4, 3 << 20):
+    try:
+        s3.put_object(Bucket="chunked", Key="bad-md5", Body=b"d" * size, ContentMD5="AAAAAAAAAAAAAAAAAAAAAA==")
+        check("wrong Content-MD5 refused (%d bytes)" % size, False, "accepted")
+    except ClientError as e:
+        check("wrong Content-MD5 refused with BadDigest (%d bytes)" % size, e.response["Error"]["Code"] == "BadDigest",
+              str(e))
+    try:
+        s3.put_object(Bucket="chunked", Key="bad-crc", Body=b"d" * size, ChecksumCRC32C="AAAAAA==")
+        check("wrong CRC32C refused (%d bytes)" % size, False, "accepted")
+    except ClientError as e:
+        check("wrong CRC32C refused with BadDigest (%d bytes)" % size, e.response["Error"]["Code"] == "BadDigest", str(e))
 try:
-    s3.put_object(Bucket="chunked", Key="bad-md5", Body=b"data", ContentMD5="AAAAAAAAAAAAAAAAAAAAAA==")
-    check("wrong Content-MD5 refused", False, "accepted")
+    s3.head_object(Bucket="chunked", Key="bad-md5")
+    check("refused uploads leave no object", False, "bad-md5 exists")
 except ClientError as e:
-    check("wrong Content-MD5 refused with BadDigest", e.response["Error"]["Code"] == "BadDigest", str(e))
+    check("refused uploads leave no object", e.response["Error"]["Code"] in ("404", "NotFound"), str(e))
+# a signed body that is not what was signed (x-amz-content-sha256 of other bytes), large and small
+for size in (10, 2 << 20):
+    u = urllib.parse.urlparse(endpoint)
+    now = datetime.datetime.utcnow()
+    amz_date, date = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    scope = "%s/%s/%s/aws4_request" % (date, region, service)
+    signed_body, sent_body = b"a" * size, b"b" * size
+    h = {"host": u.netloc, "x-amz-content-sha256": hashlib.sha256(signed_body).hexdigest(), "x-amz-date": amz_date}
+    names = sorted(h)
+    canonical = "\n".join(["PUT", "/chunked/mismatch", ""] + ["%s:%s" % (n, h[n]) for n in names] +
+                          ["", ";".join(names), h["x-amz-content-sha256"]])
+    sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    sig = hmac.new(signing_key(date), sts.encode(), hashlib.sha256).hexdigest()
+    h["authorization"] = "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s" % (key, scope,
+                                                                                             ";".join(names), sig)
+    conn = http.client.HTTPConnection(u.hostname, u.port)
+    conn.request("PUT", "/chunked/mismatch", body=sent_body, headers=h)
+    r = conn.getresponse()
+    text = r.read().decode(errors="replace")
+    check("body differing from x-amz-content-sha256 refused (%d bytes)" % size,
+          r.status == 400 and "XAmzContentSHA256Mismatch" in text, "%d %s" % (r.status, text))
 sys.exit(1 if failures else 0)

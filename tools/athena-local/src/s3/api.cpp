@@ -91,6 +91,16 @@ std::optional<std::string> base64_decode(std::string_view in) {
     return out;
 }
 
+std::string md5_hex_etag(std::string_view raw) {
+    static const char* d = "0123456789abcdef";
+    std::string s = "\"";
+    for (unsigned char c : raw) {
+        s += d[c >> 4];
+        s += d[c & 15];
+    }
+    return s + "\"";
+}
+
 std::string raw_md5(std::string_view data) {
     unsigned char out[16];
     unsigned len = 0;
@@ -98,11 +108,16 @@ std::string raw_md5(std::string_view data) {
     return std::string(reinterpret_cast<char*>(out), 16);
 }
 
-std::string be32_base64(std::uint32_t v) {
+} // namespace
+
+std::string crc_base64(std::uint32_t v) {
     unsigned char b[4] = {static_cast<unsigned char>(v >> 24), static_cast<unsigned char>(v >> 16),
                           static_cast<unsigned char>(v >> 8), static_cast<unsigned char>(v)};
     return aws_sigv4::base64_encode(b, 4);
 }
+
+namespace {
+std::string be32_base64(std::uint32_t v) { return crc_base64(v); }
 
 std::string checksum_of(std::string_view algo, std::string_view data) {
     if (algo == "crc32") {
@@ -126,6 +141,18 @@ std::string checksum_of(std::string_view algo, std::string_view data) {
 
 constexpr std::string_view checksum_algos[] = {"crc32", "crc32c", "sha256"};
 
+} // namespace
+
+std::vector<std::string> checksum_headers(const request& req) {
+    std::vector<std::string> out;
+    for (auto algo : checksum_algos)
+        if (req.header("x-amz-checksum-" + std::string(algo)))
+            out.emplace_back(algo);
+    return out;
+}
+
+namespace {
+
 /// Verifies Content-MD5 and x-amz-checksum-* (headers or trailers). Returns an error response or nullopt;
 /// fills the verified checksums.
 std::optional<response> check_integrity(const request& req, std::map<std::string, std::string>& checksums) {
@@ -133,7 +160,7 @@ std::optional<response> check_integrity(const request& req, std::map<std::string
         auto raw = base64_decode(*md5);
         if (!raw || raw->size() != 16)
             return error(req, 400, "InvalidDigest", "The Content-MD5 you specified was invalid.");
-        if (*raw != raw_md5(req.payload))
+        if (*raw != (req.streamed ? req.streamed->md5 : raw_md5(req.payload)))
             return error(req, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
     }
     for (auto algo : checksum_algos) {
@@ -144,7 +171,14 @@ std::optional<response> check_integrity(const request& req, std::map<std::string
             given = &t->second;
         if (!given)
             continue;
-        auto want = checksum_of(algo, req.payload);
+        std::string want;
+        if (req.streamed) {
+            auto it = req.streamed->checksums.find(std::string(algo));
+            if (it != req.streamed->checksums.end())
+                want = it->second;
+        } else {
+            want = checksum_of(algo, req.payload);
+        }
         if (*given != want) {
             std::string upper(algo);
             std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
@@ -342,7 +376,10 @@ response put_object(disk_store& store, const request& req) {
     if (auto bad = check_integrity(req, opts.checksums))
         return *bad;
     object_meta out;
-    if (auto e = store.put(req.bucket, req.key, req.payload, opts, out); e != store_error::none)
+    auto e = req.streamed ? store.put_file(req.bucket, req.key, req.streamed->file, req.streamed->size,
+                                           md5_hex_etag(req.streamed->md5), opts, out)
+                          : store.put(req.bucket, req.key, req.payload, opts, out);
+    if (e != store_error::none)
         return error_for(req, e);
     response r;
     r.headers.emplace_back("ETag", out.etag);
@@ -502,7 +539,10 @@ response multipart(disk_store& store, const request& req) {
         if (auto bad = check_integrity(req, sums))
             return *bad;
         part_meta p;
-        if (auto e = store.upload_part(req.bucket, id, static_cast<int>(n), req.payload, sums, p); e != store_error::none)
+        auto e = req.streamed ? store.upload_part_file(req.bucket, id, static_cast<int>(n), req.streamed->file,
+                                                       req.streamed->size, md5_hex_etag(req.streamed->md5), sums, p)
+                              : store.upload_part(req.bucket, id, static_cast<int>(n), req.payload, sums, p);
+        if (e != store_error::none)
             return error_for(req, e);
         response r;
         r.headers.emplace_back("ETag", p.etag);
@@ -613,7 +653,18 @@ response error(const request& req, unsigned status, std::string_view code, std::
     return r;
 }
 
+response handle_request(disk_store& store, const request& req);
+
 response handle(disk_store& store, const request& req) {
+    auto r = handle_request(store, req);
+    if (req.streamed) {
+        std::error_code ec;
+        std::filesystem::remove(req.streamed->file, ec); // committed files were renamed away already
+    }
+    return r;
+}
+
+response handle_request(disk_store& store, const request& req) {
     const auto& m = req.method;
     if (req.bucket.empty()) {
         if (m != "GET")

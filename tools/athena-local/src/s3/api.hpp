@@ -15,6 +15,15 @@
 
 namespace athena_local::s3 {
 
+/// A body the server streamed to a temp file instead of holding it (large PutObject / UploadPart), with the
+/// digests computed on the way.
+struct streamed_body {
+    std::filesystem::path file;                   ///< in the bucket's tmp/ folder; consumed or deleted by handle()
+    std::uint64_t size = 0;
+    std::string md5;                              ///< raw 16 bytes
+    std::map<std::string, std::string> checksums; ///< "crc32" | "crc32c" | "sha256" -> base64, for the headers sent
+};
+
 struct request {
     std::string method;
     std::string bucket;                               ///< decoded; empty for the service (ListBuckets)
@@ -25,6 +34,7 @@ struct request {
     std::map<std::string, std::string> trailers;      ///< aws-chunked trailers
     std::string request_id;
     std::string region = "us-east-1";
+    std::optional<streamed_body> streamed;            ///< set instead of payload for streamed bodies
 
     const std::string* header(std::string_view name) const;
 };
@@ -38,6 +48,11 @@ struct response {
     std::uint64_t file_offset = 0, file_length = 0;
     std::string error_code; ///< for logs and stats; empty on success
 };
+
+/// The checksum algorithms ("crc32", "crc32c", "sha256") named by x-amz-checksum-* headers of a request.
+std::vector<std::string> checksum_headers(const request& req);
+/// Base64 of a big-endian CRC (S3's checksum encoding).
+std::string crc_base64(std::uint32_t crc);
 
 /// Handles one S3 request.
 response handle(disk_store& store, const request& req);

@@ -414,6 +414,11 @@ store_error disk_store::put(std::string_view bucket, std::string_view key, std::
     if (ec)
         return store_error::io;
     sync_dir(dir / "data");
+    return commit_object(bucket, dir, std::move(m), out);
+}
+
+store_error disk_store::commit_object(std::string_view bucket, const fs::path& dir, object_meta m, object_meta& out) {
+    std::error_code ec;
     std::unique_lock lock(mutex_);
     auto* b = find(bucket);
     if (!b) {
@@ -422,7 +427,7 @@ store_error disk_store::put(std::string_view bucket, std::string_view key, std::
     }
     if (commit_meta(*b, m))
         return store_error::io;
-    auto it = b->objects.find(key);
+    auto it = b->objects.find(m.key);
     if (it != b->objects.end()) {
         fs::remove(b->dir / "data" / it->second.data_file, ec);
         it->second = m;
@@ -430,6 +435,71 @@ store_error disk_store::put(std::string_view bucket, std::string_view key, std::
         b->objects.emplace(m.key, m);
     }
     out = std::move(m);
+    return store_error::none;
+}
+
+std::optional<fs::path> disk_store::temp_path(std::string_view bucket) {
+    std::shared_lock lock(mutex_);
+    auto* b = find(bucket);
+    if (!b)
+        return std::nullopt;
+    return b->dir / "tmp" / ("s" + std::to_string(next_id()));
+}
+
+store_error disk_store::put_file(std::string_view bucket, std::string_view key, const fs::path& file,
+                                 std::uint64_t size, std::string etag, const put_options& opts, object_meta& out) {
+    fs::path dir;
+    {
+        std::shared_lock lock(mutex_);
+        auto* b = find(bucket);
+        if (!b)
+            return store_error::no_such_bucket;
+        dir = b->dir;
+    }
+    object_meta m;
+    m.key = std::string(key);
+    m.size = size;
+    m.etag = std::move(etag);
+    m.last_modified_ms = now_ms();
+    m.content_type = opts.content_type.empty() ? "binary/octet-stream" : opts.content_type;
+    m.checksums = opts.checksums;
+    m.user_meta = opts.user_meta;
+    m.data_file = std::to_string(next_id());
+    std::error_code ec;
+    fs::rename(file, dir / "data" / m.data_file, ec);
+    if (ec)
+        return store_error::io;
+    sync_dir(dir / "data");
+    return commit_object(bucket, dir, std::move(m), out);
+}
+
+store_error disk_store::upload_part_file(std::string_view bucket, std::string_view upload_id, int number,
+                                         const fs::path& file, std::uint64_t size, std::string etag,
+                                         const std::map<std::string, std::string>& checksums, part_meta& out) {
+    fs::path dir;
+    {
+        std::shared_lock lock(mutex_);
+        auto* b = find(bucket);
+        if (!b)
+            return store_error::no_such_bucket;
+        if (!b->uploads.count(upload_id))
+            return store_error::no_such_upload;
+        dir = b->dir / "uploads" / std::string(upload_id);
+    }
+    part_meta p;
+    p.number = number;
+    p.size = size;
+    p.etag = std::move(etag);
+    p.last_modified_ms = now_ms();
+    p.checksums = checksums;
+    auto base = std::to_string(number);
+    std::error_code ec;
+    fs::rename(file, dir / base, ec);
+    if (ec)
+        return store_error::no_such_upload;
+    if (write_file(dir / (base + ".json"), json::serialize(part_json(p))))
+        return store_error::io;
+    out = std::move(p);
     return store_error::none;
 }
 

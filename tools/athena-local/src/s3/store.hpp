@@ -124,6 +124,17 @@ public:
     /// Stores `data` under `key`; fills `out` (etag = MD5 of the bytes).
     store_error put(std::string_view bucket, std::string_view key, std::string_view data, const put_options& opts,
                     object_meta& out);
+    /// A new temp file path in the bucket's tmp/ folder (nullopt when there is no such bucket).
+    std::optional<std::filesystem::path> temp_path(std::string_view bucket);
+    /// fsync policy for a file the caller wrote (streamed bodies): fsyncs fd when the store fsyncs.
+    bool fsync_enabled() const noexcept { return fsync_; }
+    /// Commits a complete temp file (from temp_path, already fsynced per policy) as the object `key`.
+    store_error put_file(std::string_view bucket, std::string_view key, const std::filesystem::path& file,
+                         std::uint64_t size, std::string etag, const put_options& opts, object_meta& out);
+    /// Same for a multipart part.
+    store_error upload_part_file(std::string_view bucket, std::string_view upload_id, int number,
+                                 const std::filesystem::path& file, std::uint64_t size, std::string etag,
+                                 const std::map<std::string, std::string>& checksums, part_meta& out);
     /// Metadata and data file of an object.
     store_error head(std::string_view bucket, std::string_view key, object_meta& out,
                      std::filesystem::path* path = nullptr) const;
@@ -158,6 +169,8 @@ private:
     const bucket_state* find(std::string_view bucket) const;
     std::error_code write_file(const std::filesystem::path& path, std::string_view data);
     std::error_code commit_meta(bucket_state& b, const object_meta& m);
+    store_error commit_object(std::string_view bucket, const std::filesystem::path& dir, object_meta m,
+                              object_meta& out);
     void sync_dir(const std::filesystem::path& dir);
 
     std::filesystem::path root_;

@@ -8,6 +8,8 @@
 
 #include <athena_local/glue.hpp>
 
+#include <aws_sigv4/crc32c.hpp>
+#include <aws_sigv4/hash.hpp>
 #include <aws_sigv4/uri.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +21,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+
+#include <openssl/evp.h>
+#include <zlib.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -41,6 +46,8 @@ namespace athena_local {
 namespace {
 
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint64_t max_body = std::uint64_t(6) * 1024 * 1024 * 1024; // above S3's 5 GiB PUT limit
+constexpr std::uint64_t stream_threshold = 1024 * 1024;                  // bodies above this go to disk
 
 std::string random_token(std::mt19937_64& rng, std::size_t n, std::string_view alphabet) {
     std::string s;
@@ -155,6 +162,13 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::error_code load_credentials(std::string& message);
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream);
+    /// Large S3 PUTs (objects, parts) go to disk as they arrive, hashed on the way, never held in memory.
+    bool should_stream(const http::request<http::empty_body>& head) const;
+    asio::awaitable<bool> streamed_put(std::shared_ptr<beast::tcp_stream> stream, beast::flat_buffer& buffer,
+                                       http::request_parser<http::empty_body>& header_parser);
+    asio::awaitable<bool> send_buffered(beast::tcp_stream& stream, unsigned status,
+                                        std::vector<std::pair<std::string, std::string>> headers, std::string body,
+                                        bool keep_alive, bool head_request);
 
     void write_log(std::chrono::steady_clock::time_point started, const std::string& request_id,
                    const std::string& what, unsigned status, const std::string& error_code, std::uint64_t bytes,
@@ -388,25 +402,320 @@ std::string virtual_host_bucket(std::string_view host) {
     return {};
 }
 
+/// The S3 request a verified HTTP request names: bucket and key (path-style or virtual-hosted), query, headers.
+s3::request make_s3_request(const auth::incoming& in, const std::string& target, const std::string& host,
+                            const std::string& request_id) {
+    s3::request sr;
+    sr.method = std::string(in.method);
+    sr.request_id = request_id;
+    auto q = target.find('?');
+    std::string path = target.substr(0, q);
+    std::string decoded;
+    aws_sigv4::uri_decode(path, decoded);
+        auto vbucket = virtual_host_bucket(host);
+    std::string_view p = decoded;
+    if (!p.empty() && p.front() == '/')
+        p.remove_prefix(1);
+    if (!vbucket.empty()) {
+        sr.bucket = vbucket;
+        sr.key = std::string(p);
+    } else {
+        auto slash = p.find('/');
+        sr.bucket = std::string(p.substr(0, slash));
+        if (slash != std::string_view::npos)
+            sr.key = std::string(p.substr(slash + 1));
+    }
+    if (q != std::string::npos) {
+        std::string_view qs = std::string_view(target).substr(q + 1);
+        std::size_t start = 0;
+        while (start <= qs.size()) {
+            auto amp = qs.find('&', start);
+            auto part = qs.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+            if (!part.empty()) {
+                auto eq = part.find('=');
+                std::string k, v;
+                aws_sigv4::uri_decode(part.substr(0, eq), k);
+                if (eq != std::string_view::npos)
+                    aws_sigv4::uri_decode(part.substr(eq + 1), v);
+                sr.query[k] = v;
+            }
+            if (amp == std::string_view::npos)
+                break;
+            start = amp + 1;
+        }
+    }
+    for (auto& [name, value] : in.headers)
+        sr.headers.emplace_back(lower(name), std::string(value));
+    return sr;
+}
+
 } // namespace
+
+bool server::impl::should_stream(const http::request<http::empty_body>& head) const {
+    if (head.method() != http::verb::put || head.find("x-amz-target") != head.end() ||
+        head.find("x-amz-copy-source") != head.end())
+        return false;
+    auto len = head.find(http::field::content_length);
+    if (len == head.end())
+        return false;
+    std::uint64_t n = 0;
+    auto v = len->value();
+    for (char c : v) {
+        if (c < '0' || c > '9')
+            return false;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+        if (n > max_body)
+            return false;
+    }
+    if (n < stream_threshold)
+        return false;
+    auto sha = head.find("x-amz-content-sha256");
+    if (sha != head.end() && beast::string_view(sha->value()).starts_with("STREAMING-"))
+        return false;
+    auto enc = head.find(http::field::content_encoding);
+    return enc == head.end() || beast::string_view(enc->value()).find("aws-chunked") == beast::string_view::npos;
+}
+
+asio::awaitable<bool> server::impl::send_buffered(beast::tcp_stream& stream, unsigned status,
+                                                  std::vector<std::pair<std::string, std::string>> headers,
+                                                  std::string body, bool keep_alive, bool head_request) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::server, "athena-local");
+    res.set(http::field::date, s3::http_date(s3::now_ms()));
+    for (auto& [k, v] : headers)
+        res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.content_length(body.size());
+    if (!head_request)
+        res.body() = std::move(body);
+    http::response_serializer<http::string_body> srz{res};
+    if (head_request) {
+        auto [ec, n] = co_await http::async_write_header(stream, srz, tuple_awaitable);
+        co_return !ec;
+    }
+    auto [ec, n] = co_await http::async_write(stream, srz, tuple_awaitable);
+    co_return !ec;
+}
+
+namespace {
+
+/// Digests of a streamed body, updated chunk by chunk.
+struct stream_digests {
+    EVP_MD_CTX* md5 = EVP_MD_CTX_new();
+    std::optional<aws_sigv4::sha256> sha;
+    bool crc32_on = false, crc32c_on = false, sha256_sum_on = false;
+    uLong crc32v = crc32(0L, Z_NULL, 0);
+    std::uint32_t crc32cv = 0;
+    std::optional<aws_sigv4::sha256> sum256;
+    stream_digests() { EVP_DigestInit_ex(md5, EVP_md5(), nullptr); }
+    ~stream_digests() { EVP_MD_CTX_free(md5); }
+    void update(const char* p, std::size_t n) {
+        EVP_DigestUpdate(md5, p, n);
+        if (sha)
+            sha->update(p, n);
+        if (sum256)
+            sum256->update(p, n);
+        if (crc32_on)
+            crc32v = crc32(crc32v, reinterpret_cast<const Bytef*>(p), static_cast<uInt>(n));
+        if (crc32c_on)
+            crc32cv = aws_sigv4::crc32c(crc32cv, p, n);
+    }
+};
+
+} // namespace
+
+asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stream> stream, beast::flat_buffer& buffer,
+                                                 http::request_parser<http::empty_body>& header_parser) {
+    auto self = shared_from_this();
+    auto started = std::chrono::steady_clock::now();
+    auto& head = header_parser.get();
+    bool keep_alive = head.keep_alive();
+    ++stats.requests;
+    ++stats.s3;
+    if (latency.kind != distribution::none) {
+        asio::steady_timer t(loop, std::chrono::microseconds(static_cast<std::int64_t>(latency.sample_us(rng))));
+        co_await t.async_wait(tuple_awaitable);
+        ++stats.faults_latency;
+    }
+    if (chance(opts.faults.reset_before)) {
+        ++stats.faults_reset;
+        co_return false;
+    }
+    std::string request_id = next_request_id();
+    std::string target(head.target());
+    std::vector<std::pair<std::string_view, std::string_view>> headers;
+    for (auto& f : head)
+        headers.emplace_back(std::string_view(f.name_string().data(), f.name_string().size()),
+                             std::string_view(f.value().data(), f.value().size()));
+    auth::incoming in{std::string_view(head.method_string().data(), head.method_string().size()), target,
+                      std::move(headers), {}, true};
+    s3::request sr = make_s3_request(in, target, std::string(head[http::field::host]), request_id);
+    std::string what = sr.method + " /" + sr.bucket + (sr.key.empty() ? "" : "/" + sr.key);
+    bool expect_continue = beast::iequals(head[http::field::expect], "100-continue");
+
+    // Refusals before the body: the connection is closed afterwards unless the client waits for 100-continue.
+    auto refuse = [&](s3::response r) -> asio::awaitable<bool> {
+        ++stats.errors;
+        r.headers.emplace_back("x-amz-request-id", request_id);
+        r.headers.emplace_back("x-amz-id-2", request_id);
+        bool keep = keep_alive && expect_continue; // the body was never sent
+        if (!keep)
+            r.headers.emplace_back("Connection", "close");
+        if (access_log.is_open())
+            write_log(started, request_id, what, r.status, r.error_code, r.body.size(), false);
+        bool ok = co_await send_buffered(*stream, r.status, std::move(r.headers), std::move(r.body), keep, false);
+        co_return ok && keep;
+    };
+    auth::verified v;
+    if (auto refusal = verifier.verify(in, auth::service_family::s3, "s3", unix_now(), v)) {
+        ++stats.auth_failures;
+        co_return co_await refuse(s3::error(sr, refusal->status, refusal->code, refusal->message));
+    }
+    if (chance(opts.faults.throttle)) {
+        ++stats.faults_throttle;
+        co_return co_await refuse(s3::error(sr, 503, "SlowDown", "Please reduce your request rate."));
+    }
+    if (chance(opts.faults.internal_error)) {
+        ++stats.faults_internal;
+        co_return co_await refuse(s3::error(sr, 500, "InternalError", "We encountered an internal error. Please try again."));
+    }
+    auto tmp = sr.key.empty() ? std::nullopt : store->temp_path(sr.bucket);
+    if (!tmp) {
+        if (sr.key.empty())
+            co_return co_await refuse(s3::error(sr, 405, "MethodNotAllowed", "The specified method is not allowed against this resource."));
+        // (the error is built outside co_await: g++ 12 cannot put an initializer_list's array in a frame)
+        auto no_bucket = s3::error(sr, 404, "NoSuchBucket", "The specified bucket does not exist",
+                                   std::vector<std::pair<std::string, std::string>>(1, {"BucketName", sr.bucket}));
+        co_return co_await refuse(std::move(no_bucket));
+    }
+    if (expect_continue) {
+        http::response<http::empty_body> cont{http::status::continue_, 11};
+        auto [wec, wn] = co_await http::async_write(*stream, cont, tuple_awaitable);
+        if (wec)
+            co_return false;
+    }
+
+    // Stream the body to the temp file, hashing on the way.
+    auto digests = std::make_unique<stream_digests>(); // on the heap: g++ 12 mis-initialises some frame members
+    auto& dig = *digests;
+    bool hex_hash = v.payload_hash.size() == 64;
+    if (hex_hash)
+        dig.sha.emplace();
+    auto algos = s3::checksum_headers(sr);
+    for (auto& a : algos) {
+        if (a == "crc32")
+            dig.crc32_on = true;
+        else if (a == "crc32c")
+            dig.crc32c_on = true;
+        else if (a == "sha256")
+            dig.sum256.emplace();
+    }
+    int fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        co_return false;
+    // Content-Length bodies are read straight from the socket into one 1 MiB buffer (no parser copy): first what
+    // the header read already buffered, then exactly the remaining bytes, so a pipelined next request stays in
+    // `buffer`.
+    std::uint64_t remaining = header_parser.content_length().value_or(0);
+    std::vector<char> chunk(1 << 20);
+    std::uint64_t size = 0;
+    bool failed = false;
+    auto consume = [&](const char* p, std::size_t got) {
+        dig.update(p, got);
+        std::size_t off = 0;
+        while (off < got) {
+            auto w = ::write(fd, p + off, got - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                return false;
+            off += static_cast<std::size_t>(w);
+        }
+        size += got;
+        return true;
+    };
+    if (buffer.size() > 0) {
+        auto take = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
+        failed = !consume(static_cast<const char*>(buffer.data().data()), take);
+        buffer.consume(take);
+        remaining -= take;
+    }
+    while (!failed && remaining > 0) {
+        auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
+        auto [ec, n] = co_await stream->async_read_some(asio::buffer(chunk.data(), want), tuple_awaitable);
+        if (ec || n == 0) {
+            failed = true;
+            break;
+        }
+        remaining -= n;
+        failed = !consume(chunk.data(), n);
+    }
+    if (!failed && store->fsync_enabled())
+        ::fsync(fd);
+    ::close(fd);
+    stats.bytes_in += size;
+    std::error_code rec;
+    if (failed) {
+        std::filesystem::remove(*tmp, rec);
+        co_return false;
+    }
+    s3::response r;
+    if (hex_hash && aws_sigv4::to_hex_string(dig.sha->finish()) != v.payload_hash) {
+        std::filesystem::remove(*tmp, rec);
+        r = s3::error(sr, 400, "XAmzContentSHA256Mismatch",
+                      "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    } else {
+        s3::streamed_body body;
+        body.file = *tmp;
+        body.size = size;
+        body.md5.assign(16, '\0'); // (no arrays in a coroutine frame: g++ 12 cannot initialise them)
+        unsigned len = 0;
+        EVP_DigestFinal_ex(dig.md5, reinterpret_cast<unsigned char*>(body.md5.data()), &len);
+        if (dig.crc32_on)
+            body.checksums["crc32"] = s3::crc_base64(static_cast<std::uint32_t>(dig.crc32v));
+        if (dig.crc32c_on)
+            body.checksums["crc32c"] = s3::crc_base64(dig.crc32cv);
+        if (dig.sum256) {
+            auto d = dig.sum256->finish();
+            body.checksums["sha256"] = aws_sigv4::base64_encode(d.data(), d.size());
+        }
+        sr.streamed = std::move(body);
+        sr.region = v.region;
+        r = s3::handle(*store, sr);
+    }
+    if (r.status >= 400)
+        ++stats.errors;
+    r.headers.emplace_back("x-amz-request-id", request_id);
+    r.headers.emplace_back("x-amz-id-2", request_id);
+    if (access_log.is_open())
+        write_log(started, request_id, what, r.status, r.error_code, r.body.size(), false);
+    bool ok = co_await send_buffered(*stream, r.status, std::move(r.headers), std::move(r.body), keep_alive, false);
+    co_return ok && keep_alive;
+}
 
 asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> stream) {
     auto self = shared_from_this();
     beast::flat_buffer buffer;
     for (;;) {
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(64 * 1024);
-        parser.body_limit(std::uint64_t(6) * 1024 * 1024 * 1024);
-        auto [ec, n] = co_await http::async_read_header(*stream, buffer, parser, tuple_awaitable);
+        http::request_parser<http::empty_body> header_parser;
+        header_parser.header_limit(64 * 1024);
+        header_parser.body_limit(max_body);
+        auto [ec, n] = co_await http::async_read_header(*stream, buffer, header_parser, tuple_awaitable);
         if (ec)
             break;
-        auto& head = parser.get();
-        if (beast::iequals(head[http::field::expect], "100-continue")) {
+        if (should_stream(header_parser.get())) {
+            if (!co_await streamed_put(stream, buffer, header_parser))
+                break;
+            continue;
+        }
+        if (beast::iequals(header_parser.get()[http::field::expect], "100-continue")) {
             http::response<http::empty_body> cont{http::status::continue_, 11};
             auto [wec, wn] = co_await http::async_write(*stream, cont, tuple_awaitable);
             if (wec)
                 break;
         }
+        http::request_parser<http::string_body> parser{std::move(header_parser)};
+        parser.body_limit(max_body);
         std::tie(ec, n) = co_await http::async_read(*stream, buffer, parser, tuple_awaitable);
         if (ec)
             break;
@@ -504,48 +813,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> s
             }
         } else {
             ++stats.s3;
-            s3::request sr;
-            sr.method = std::string(in.method);
-            sr.request_id = request_id;
-            auto q = target.find('?');
-            std::string path = target.substr(0, q);
-            std::string decoded;
-            aws_sigv4::uri_decode(path, decoded);
-            std::string host(req[http::field::host]);
-            auto vbucket = virtual_host_bucket(host);
-            std::string_view p = decoded;
-            if (!p.empty() && p.front() == '/')
-                p.remove_prefix(1);
-            if (!vbucket.empty()) {
-                sr.bucket = vbucket;
-                sr.key = std::string(p);
-            } else {
-                auto slash = p.find('/');
-                sr.bucket = std::string(p.substr(0, slash));
-                if (slash != std::string_view::npos)
-                    sr.key = std::string(p.substr(slash + 1));
-            }
-            if (q != std::string::npos) {
-                std::string_view qs = std::string_view(target).substr(q + 1);
-                std::size_t start = 0;
-                while (start <= qs.size()) {
-                    auto amp = qs.find('&', start);
-                    auto part = qs.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-                    if (!part.empty()) {
-                        auto eq = part.find('=');
-                        std::string k, v;
-                        aws_sigv4::uri_decode(part.substr(0, eq), k);
-                        if (eq != std::string_view::npos)
-                            aws_sigv4::uri_decode(part.substr(eq + 1), v);
-                        sr.query[k] = v;
-                    }
-                    if (amp == std::string_view::npos)
-                        break;
-                    start = amp + 1;
-                }
-            }
-            for (auto& [name, value] : in.headers)
-                sr.headers.emplace_back(lower(name), std::string(value));
+            s3::request sr = make_s3_request(in, target, std::string(req[http::field::host]), request_id);
             what = sr.method + " /" + sr.bucket + (sr.key.empty() ? "" : "/" + sr.key);
             auth::verified v;
             auto refusal = verifier.verify(in, auth::service_family::s3, "s3", unix_now(), v);

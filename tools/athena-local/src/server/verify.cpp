@@ -462,6 +462,12 @@ std::optional<auth_error> verifier::verify(const incoming& req, service_family f
     out.service = a.service;
     out.presigned = presigned;
     out.payload = req.body;
+    out.payload_hash = payload_hash;
+    if (req.body_deferred) {
+        if (payload_hash.starts_with("STREAMING-"))
+            return auth_error{400, "InvalidRequest", "aws-chunked bodies cannot be deferred"};
+        return std::nullopt;
+    }
     if (payload_hash.starts_with("STREAMING-")) {
         chunk_check cc;
         cc.signing_key_secret = creds.secret_access_key;

@@ -31,6 +31,9 @@ struct incoming {
     std::string_view target;                                     ///< raw request target, path and query
     std::vector<std::pair<std::string_view, std::string_view>> headers; ///< as received, in order
     std::string_view body;                                       ///< raw body (aws-chunked framing included)
+    /// The body has not been read yet (streamed to disk afterwards): the signature is checked, and the caller
+    /// compares the body's SHA-256 with verified::payload_hash once it has it.
+    bool body_deferred = false;
 };
 
 struct verified {
@@ -38,6 +41,7 @@ struct verified {
     std::string region;
     std::string service;
     bool presigned = false;
+    std::string payload_hash; ///< what the signature covers: hex SHA-256 or a payload literal
     /// The payload after aws-chunked decoding (points into `decoded` or into the request body).
     std::string_view payload;
     std::string decoded;
