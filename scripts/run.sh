@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the main job on the embedded default.
-# Until the bb-async driver and athena-local land, the main job is: show the CLI, sign an
-# Athena request with the example key pair, and generate + check a small TPC-H data set.
+# Until the bb-async driver lands, the main job is: show the CLI, sign an Athena request with the
+# example key pair, generate a small TPC-H data set, then run the pipeline by hand against the
+# embedded default, athena-local, over real HTTP with real signatures: upload the data with
+# `bb-async s3 cp`, start a Spark session, register lineitem with Spark DDL and run TPC-H Q1 as a
+# calculation (AWS CLI v2), and print the calculation's stdout from the local S3.
+#   BB_BUILD_DIR   build tree to use (default build/release)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh" build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
-bb="$root/build/release/bin/bb-async"
+build=${BB_BUILD_DIR:-build/release}
+"$root/scripts/build.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+bb="$root/$build/bin/bb-async"
 
 "$bb" --version
 "$bb" --help
@@ -29,4 +34,63 @@ if "$bb" qgen --help >/dev/null 2>&1; then
   echo
   echo "== TPC-H: query 1 with the validation parameters =="
   "$bb" qgen tpch --default --query 1
+fi
+
+if [ -x "$root/$build/bin/athena-local" ]; then
+  echo
+  echo "== athena-local: the embedded default endpoint =="
+  data="$out/athena-local"
+  rm -rf "$data"
+  "$root/$build/bin/athena-local" --listen 127.0.0.1:0 --data-dir "$data" --ready-file "$out/athena-local.url" \
+    --stats >"$out/athena-local.log" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -s "$out/athena-local.url" ] && break; sleep 0.1; done
+  url=$(cat "$out/athena-local.url")
+  head -n 3 "$out/athena-local.log"
+  export AWS_SHARED_CREDENTIALS_FILE="$data/credentials" AWS_CONFIG_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
+  aws=(/usr/bin/aws --endpoint-url "$url" --output text)
+
+  echo "-- upload TPC-H SF 0.01 with bb-async s3 cp"
+  "$bb" s3 mb s3://tpch --endpoint-url "$url"
+  "$bb" s3 cp --recursive "$out/tpch-sf0.01" s3://tpch/sf0.01/ --endpoint-url "$url"
+  "$bb" s3 ls s3://tpch/sf0.01/ --endpoint-url "$url"
+
+  echo "-- Spark session in workgroup primary-spark"
+  session=$("${aws[@]}" athena start-session --work-group primary-spark \
+    --engine-configuration MaxConcurrentDpus=4 --query SessionId)
+  calculate() { # code -> waits, prints the state and the calculation's stdout
+    local id state
+    until [ "$("${aws[@]}" athena get-session-status --session-id "$session" --query Status.State)" = IDLE ]; do
+      sleep 0.1
+    done
+    id=$("${aws[@]}" athena start-calculation-execution --session-id "$session" --code-block "$1" \
+      --query CalculationExecutionId)
+    while :; do
+      state=$("${aws[@]}" athena get-calculation-execution-status --calculation-execution-id "$id" --query Status.State)
+      case $state in COMPLETED|FAILED|CANCELED) break ;; esac
+      sleep 0.1
+    done
+    echo "calculation $id: $state"
+    "${aws[@]}" s3 cp "$("${aws[@]}" athena get-calculation-execution --calculation-execution-id "$id" \
+      --query Result.StdOutS3Uri)" -
+  }
+  calculate "%%sql
+CREATE DATABASE IF NOT EXISTS tpch;
+CREATE EXTERNAL TABLE tpch.lineitem (l_orderkey BIGINT, l_partkey BIGINT, l_suppkey BIGINT,
+  l_linenumber INT, l_quantity DECIMAL(15,2), l_extendedprice DECIMAL(15,2), l_discount DECIMAL(15,2),
+  l_tax DECIMAL(15,2), l_returnflag STRING, l_linestatus STRING, l_shipdate DATE, l_commitdate DATE,
+  l_receiptdate DATE, l_shipinstruct STRING, l_shipmode STRING, l_comment STRING)
+ROW FORMAT DELIMITED FIELDS TERMINATED BY '|' LOCATION 's3://tpch/sf0.01/lineitem.tbl'"
+  echo "-- Glue sees the table:"
+  "${aws[@]}" glue get-tables --database-name tpch --query 'TableList[].[Name,StorageDescriptor.Location]'
+  echo "-- TPC-H Q1 (validation parameters) as a %%sql calculation"
+  calculate "%%sql
+USE tpch;
+$("$bb" qgen tpch --default --query 1)"
+  "${aws[@]}" athena terminate-session --session-id "$session" >/dev/null
+  kill $server; wait $server 2>/dev/null || true
+  trap - EXIT
+  tail -n 1 "$out/athena-local.log"
 fi

@@ -12,6 +12,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <cstdio>
+#include <random>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -30,7 +31,9 @@ int main(int argc, char** argv) {
     app.add_option("--secret-key", o.secret_key, "secret key (env ATHENA_LOCAL_SECRET_KEY)")
         ->envname("ATHENA_LOCAL_SECRET_KEY");
     app.add_option("--region", o.region, "region reported by the endpoint")->capture_default_str();
-    app.add_option("--seed", o.seed, "seed of every random choice (faults, ids, simulated durations)");
+    auto* seed_opt = app.add_option("--seed", o.seed,
+                                    "seed of every random choice (faults, ids, simulated durations); default: random, "
+                                    "so ids never repeat across restarts");
     app.add_flag("--no-fsync", no_fsync, "do not fsync objects before acknowledging them (faster, not crash-safe)");
     app.add_option("--throttle", o.faults.throttle, "probability of ThrottlingException / S3 503 SlowDown")
         ->check(CLI::Range(0.0, 1.0));
@@ -58,6 +61,8 @@ int main(int argc, char** argv) {
     app.add_option("--ready-file", ready_file, "write the endpoint URL to this file once listening");
     CLI11_PARSE(app, argc, argv);
     o.fsync = !no_fsync;
+    if (seed_opt->count() == 0)
+        o.seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
 
     auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
