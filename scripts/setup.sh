@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache clang libclang-rt-14-dev
   libboost1.81-all-dev libboost-json1.81-dev libssl-dev
   libsimdjson-dev libpugixml-dev libcli11-dev libfmt-dev
-  zlib1g-dev time curl wrk
+  zlib1g-dev time curl wrk rclone
   python3 python3-botocore python3-boto3 awscli
   radosgw ceph-mon ceph-osd uuid-runtime
   ca-certificates

@@ -7,6 +7,8 @@
 //       starts N sessions, runs M calculations in each (start, poll status every --poll-ms until terminal),
 //       C operations at a time; meant for athena-local --simulate. Prints totals and, with --server-pid,
 //       the server's peak RSS.
+// Both print the client's own peak RSS (VmHWM), so memory per in-flight operation is the difference between
+// runs with 1 and N in flight, divided by N.
 #include <engine/clients/athena_client.hpp>
 #include <engine/credentials/provider.hpp>
 #include <engine/http/client.hpp>
@@ -33,6 +35,7 @@ namespace {
 
 struct args {
     std::string mode, endpoint, key, secret, server_pid;
+    int connections = 0; // 0: as many as in flight, at most 4096
     int in_flight = 64, seconds = 5, sessions = 100, calcs = 10, poll_ms = 100, dpus = 2;
 };
 
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
         else if (k == "--secret") a.secret = v;
         else if (k == "--server-pid") a.server_pid = v;
         else if (k == "--in-flight") a.in_flight = std::stoi(v);
+        else if (k == "--connections") a.connections = std::stoi(v);
         else if (k == "--seconds") a.seconds = std::stoi(v);
         else if (k == "--sessions") a.sessions = std::stoi(v);
         else if (k == "--calcs") a.calcs = std::stoi(v);
@@ -109,7 +113,7 @@ int main(int argc, char** argv) {
     }
     asio::io_context io(1);
     engine::http::client_options ho;
-    ho.max_connections_per_host = static_cast<std::size_t>(std::min(a.in_flight, 4096));
+    ho.max_connections_per_host = static_cast<std::size_t>(a.connections > 0 ? a.connections : std::min(a.in_flight, 4096));
     ho.max_connections = ho.max_connections_per_host;
     engine::http::client http(io.get_executor(), ho);
     protocol::retry::config rc;
@@ -210,14 +214,15 @@ int main(int argc, char** argv) {
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double cpu = cpu_seconds() - cpu0;
-    std::printf("mode=%s in_flight=%d requests=%llu errors=%llu seconds=%.2f requests_per_s=%.0f client_cpu_us_per_req=%.1f",
-                a.mode.c_str(), a.in_flight, (unsigned long long)c.requests, (unsigned long long)c.errors, secs,
+    std::printf("mode=%s connections=%zu in_flight=%d requests=%llu errors=%llu seconds=%.2f requests_per_s=%.0f client_cpu_us_per_req=%.1f",
+                a.mode.c_str(), ho.max_connections_per_host, a.in_flight, (unsigned long long)c.requests, (unsigned long long)c.errors, secs,
                 static_cast<double>(c.requests) / secs, cpu * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, c.requests)));
     if (a.mode == "sessions")
         std::printf(" sessions=%llu calculations=%llu failed=%llu", (unsigned long long)c.sessions,
                     (unsigned long long)c.calcs_done, (unsigned long long)c.calcs_failed);
     if (!a.server_pid.empty())
         std::printf(" server_peak_rss=%s", peak_rss(a.server_pid).c_str());
+    std::printf(" client_peak_rss=%s", peak_rss("self").c_str());
     std::printf("\n");
     if (!c.first_error.empty())
         std::printf("first error: %s\n", c.first_error.c_str());

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Upload throughput to radosgw: `bb-async s3 cp` (signed, unsigned, aws-chunked payloads) against
-# the AWS CLI v2 (/usr/bin/aws s3 cp: signed SHA-256 + Content-MD5) in the same run, same file,
-# same server, one after the other. Reports wall seconds, MB/s, client CPU seconds (user+sys) and
+# Upload throughput to radosgw (or any S3 endpoint, e.g. athena-local): `bb-async s3 cp` (signed,
+# unsigned, aws-chunked payloads) against the AWS CLI v2 (/usr/bin/aws s3 cp: signed SHA-256 +
+# Content-MD5) and rclone (Debian, when installed) in the same run, same file, same server, one after
+# the other. Keys: BENCH_ACCESS_KEY / BENCH_SECRET_KEY (default radosgw's TESTKEY / TESTSECRET). Reports wall seconds, MB/s, client CPU seconds (user+sys) and
 # peak RSS of each (GNU time). The server shares the machine's cores, so absolute numbers depend
 # on the host; the ratios are what docs/PERFORMANCE.md records.
 #
@@ -14,7 +15,7 @@ SIZE_MIB=${3:-512}; WORK=${4:-/tmp}; ROUNDS=${5:-1}
 F=$WORK/bb-upload-bench-$$.bin
 trap 'rm -f "$F" "$F.time" "$F.warm"' EXIT
 head -c $((SIZE_MIB * 1048576)) /dev/urandom > "$F"
-export AWS_ACCESS_KEY_ID=TESTKEY AWS_SECRET_ACCESS_KEY=TESTSECRET AWS_REGION=us-east-1 \
+export AWS_ACCESS_KEY_ID=${BENCH_ACCESS_KEY:-TESTKEY} AWS_SECRET_ACCESS_KEY=${BENCH_SECRET_KEY:-TESTSECRET} AWS_REGION=us-east-1 \
   AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN
 BUCKET=bb-upload-bench-$$
@@ -39,5 +40,11 @@ for round in $(seq 1 "$ROUNDS"); do
     measure "bb-async $mode" "$BB" s3 cp "$F" "s3://$BUCKET/bb-$mode" --payload "$mode" --endpoint-url "$EP"
   done
   measure "aws-cli-v2 s3 cp" /usr/bin/aws s3 cp "$F" "s3://$BUCKET/aws" --endpoint-url "$EP" --no-progress
+  if command -v rclone >/dev/null; then
+    RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENV_AUTH=false \
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
+    RCLONE_CONFIG_BENCH_ENDPOINT=$EP RCLONE_CONFIG_BENCH_REGION=us-east-1 RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true \
+      measure "rclone copyto" env -u AWS_CA_BUNDLE rclone --config /dev/null copyto "$F" "bench:$BUCKET/rclone"
+  fi
 done
 "$BB" s3 rm "s3://$BUCKET/" --recursive --endpoint-url "$EP" >/dev/null

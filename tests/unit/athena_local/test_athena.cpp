@@ -223,6 +223,15 @@ BOOST_AUTO_TEST_CASE(workgroups_and_paging) {
     BOOST_TEST(wg.at("WorkGroup").at("Configuration").at("ResultConfiguration").at("OutputLocation").as_string() ==
                "s3://bench-results/out/");
     BOOST_TEST(f.store->bucket_exists("bench-results"));
+    {
+        // a restart (a new service on the same data directory) keeps the workgroup
+        athena::athena_service again(service_env{f.io.get_executor(), f.store.get(), f.dir, 1}, f.catalog, fixture::sim());
+        json_reply r;
+        again.handle("GetWorkGroup", R"({"WorkGroup":"bench"})", {}, [&](json_reply x) { r = std::move(x); });
+        BOOST_TEST(r.status == 200u, r.body);
+        BOOST_TEST(r.body.find("s3://bench-results/out/") != std::string::npos);
+        again.shutdown();
+    }
     auto p1 = f.ok("ListWorkGroups", {{"MaxResults", 2}});
     BOOST_TEST(p1.at("WorkGroups").as_array().size() == 2u);
     auto p2 = f.ok("ListWorkGroups", {{"MaxResults", 2}, {"NextToken", p1.at("NextToken")}});

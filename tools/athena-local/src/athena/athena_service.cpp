@@ -196,6 +196,68 @@ struct athena_service::state : std::enable_shared_from_this<athena_service::stat
         add("primary-spark", spark_engine, "Apache Spark workgroup of athena-local");
         add("primary", sql_engine, "SQL workgroup of athena-local (calculations are refused, as on AWS)");
         env.store->ensure_bucket("athena-local-results");
+        load_workgroups();
+    }
+
+    // Workgroups made by CreateWorkGroup persist in <data_dir>/athena/workgroups.json (written atomically).
+    std::filesystem::path workgroups_file() const { return env.data_dir / "athena" / "workgroups.json"; }
+
+    void load_workgroups() {
+        if (env.data_dir.empty())
+            return;
+        std::ifstream in(workgroups_file());
+        if (!in)
+            return;
+        std::string text((std::istreambuf_iterator<char>(in)), {});
+        std::error_code ec;
+        auto v = json::parse(text, ec);
+        if (ec || !v.is_array())
+            return; // unreadable: the defaults stay; CreateWorkGroup rewrites the file
+        for (auto& e : v.as_array()) {
+            if (!e.is_object())
+                continue;
+            auto& o = e.as_object();
+            workgroup w;
+            get_string(o, "name", w.name);
+            get_string(o, "description", w.description);
+            get_string(o, "engine", w.engine);
+            get_string(o, "output_location", w.output_location);
+            get_string(o, "execution_role", w.execution_role);
+            if (auto* c = o.if_contains("created"); c && c->is_number())
+                w.created = c->to_number<double>();
+            if (auto* c = o.if_contains("configuration"); c && c->is_object())
+                w.configuration = c->as_object();
+            if (!w.name.empty())
+                workgroups[w.name] = std::move(w);
+        }
+    }
+
+    void save_workgroups() {
+        if (env.data_dir.empty())
+            return;
+        json::array arr;
+        for (auto& [name, w] : workgroups) {
+            if (name == "primary" || name == "primary-spark")
+                continue;
+            arr.push_back(json::object{{"name", w.name},
+                                       {"description", w.description},
+                                       {"engine", w.engine},
+                                       {"output_location", w.output_location},
+                                       {"execution_role", w.execution_role},
+                                       {"created", w.created},
+                                       {"configuration", w.configuration}});
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(workgroups_file().parent_path(), ec);
+        auto tmp = workgroups_file();
+        tmp += ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::trunc);
+            out << json::serialize(arr);
+            if (!out)
+                return;
+        }
+        std::filesystem::rename(tmp, workgroups_file(), ec);
     }
 
     json::object engine_version(const workgroup& w) const {
@@ -501,6 +563,7 @@ struct athena_service::state : std::enable_shared_from_this<athena_service::stat
             return invalid("OutputLocation must be an s3:// URI");
         env.store->ensure_bucket(bucket);
         workgroups[name] = std::move(w);
+        save_workgroups();
         return ok({});
     }
 
