@@ -37,7 +37,7 @@ echo "== release build =="
 run_ctest build/release -LE perf
 
 echo "== ASan + UBSan build =="
-"$root/scripts/build.sh" build/asan -DCMAKE_BUILD_TYPE=Debug -DBB_SANITIZE=ON
+"$root/scripts/build.sh" build/asan -DCMAKE_BUILD_TYPE=Debug -DBB_SANITIZE=ON -DBB_BUILD_PERF=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest build/asan -LE 'perf|long'
 
