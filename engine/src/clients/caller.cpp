@@ -19,6 +19,17 @@ bool is_timeout(const std::error_code& ec) {
            ec == engine::error::request_timeout || ec == std::errc::timed_out;
 }
 
+// True once the awaiting coroutine was cancelled. Checked after every resume (an operation may have
+// completed successfully just before the signal arrived), and before any further co_await, which
+// would throw operation_aborted out of the call.
+bool cancelled(const asio::cancellation_state& st) {
+    return st.cancelled() != asio::cancellation_type::none;
+}
+
+std::error_code aborted() {
+    return boost::system::error_code(asio::error::operation_aborted);
+}
+
 } // namespace
 
 caller::caller(http::client& http, credentials::provider_ptr creds, protocol::retry::config retry,
@@ -26,13 +37,24 @@ caller::caller(http::client& http, credentials::provider_ptr creds, protocol::re
     : http_(http)
     , creds_(std::move(creds))
     , config_(retry)
-    , rng_(seed) {
-    if (config_.mode == protocol::retry::mode::adaptive)
-        limiter_.emplace(monotonic_seconds());
-}
+    , rng_(seed) {}
 
 double caller::monotonic_seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(steady_now().time_since_epoch()).count();
+}
+
+asio::awaitable<std::error_code> caller::pause(wait_event::reason why, int attempt,
+                                               std::chrono::steady_clock::duration delay) {
+    if (on_wait)
+        on_wait(wait_event{why, attempt, delay});
+    if (sleep) {
+        auto ec = co_await sleep(delay);
+        co_return ec;
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(delay);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_return ec;
 }
 
 std::string caller::new_client_request_token() {
@@ -47,13 +69,30 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
     int retry_tokens_taken = 0;
     bool refreshed_credentials = false;
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    if (config_.mode == protocol::retry::mode::adaptive && !limiter_)
+        limiter_.emplace(monotonic_seconds());
+    // Drop the connection after an answer that will be retried: a server that failed or throttled
+    // may be a bad host behind the load balancer, and the retry should not queue behind it.
+    if (!options.reuse_connection) {
+        options.reuse_connection = [wire = target.wire](const http::response& r) {
+            if (r.status() >= 200 && r.status() < 300)
+                return true;
+            const auto e = protocol::decode_service_error(wire, r.view());
+            return !protocol::retry::retryable(failure::service_error, e.kind());
+        };
+    }
 
     for (int attempt = 1;; ++attempt) {
         out = call_result{};
         out.attempts = attempt;
-        if (!identity_ || refreshed_credentials) {
+        // An anonymous call needs no credentials and is not signed; it is retried like any other.
+        if (!target.anonymous && (!identity_ || refreshed_credentials)) {
             auto got = co_await creds_->get_credentials();
+            if (cancelled(co_await asio::this_coro::cancellation_state)) {
+                out.ec = aborted();
+                out.message = "cancelled";
+                co_return out;
+            }
             if (!got) {
                 out.ec = got.ec;
                 out.message = "no AWS credentials: " + got.message;
@@ -62,11 +101,6 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
             identity_ = std::move(got.value);
         }
 
-        // Sign this attempt: the request's headers plus X-Amz-Date / token / Authorization.
-        const auto signing_now = now() + offset_;
-        std::error_code tec;
-        const auto t = aws_sigv4::signing_time::from_unix(
-            std::chrono::duration_cast<std::chrono::seconds>(signing_now.time_since_epoch()).count(), tec);
         http::request attempt_req = req; // the body is resent unchanged on every attempt
         if (attempt > 1 && attempt_req.provider) {
             if (auto rec = attempt_req.provider->rewind()) {
@@ -75,29 +109,9 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
                 co_return out;
             }
         }
-        std::vector<aws_sigv4::header_view> hv;
-        hv.reserve(attempt_req.headers.size());
-        for (const auto& [n, v] : attempt_req.headers)
-            hv.push_back({n, v});
-        const std::string body_hash =
-            payload.payload_hash.empty() ? aws_sigv4::sha256_hex(attempt_req.body) : payload.payload_hash;
-        aws_sigv4::signing_result signed_out;
-        const aws_sigv4::signing_params params{identity_->keys, target.region, target.signing_name, t,
-                                               body_hash,       target.signing};
-        if (auto sec =
-                tec ? tec : signer_.sign({attempt_req.method, attempt_req.target, hv}, params, signed_out)) {
-            out.ec = sec;
-            out.message = "cannot sign the request: " + sec.message();
-            co_return out;
-        }
-        for (auto& h : signed_out.headers_to_add)
-            attempt_req.headers.push_back(std::move(h));
-        if (payload.on_signed) {
-            const signed_attempt sa{identity_->keys, target.region, target.signing_name, t,
-                                    signed_out.signature};
-            if (auto pec = payload.on_signed(sa, attempt_req)) {
-                out.ec = pec;
-                out.message = "cannot prepare the request body: " + pec.message();
+        if (!target.anonymous) {
+            if (auto sec = sign_attempt(target, payload, attempt_req, out.message)) {
+                out.ec = sec;
                 co_return out;
             }
         }
@@ -105,11 +119,13 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         if (limiter_) {
             for (double wait = limiter_->acquire(monotonic_seconds()); wait > 0;
                  wait = limiter_->acquire(monotonic_seconds())) {
-                timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                    std::chrono::duration<double>(wait)));
-                auto [wec] = co_await timer.async_wait(tok);
-                if (wec) {
-                    out.ec = wec;
+                // Rounded up, so that the bucket has its token after the wait (a wait rounded
+                // down to zero could spin on an unchanged clock).
+                const auto delay =
+                    std::chrono::ceil<std::chrono::steady_clock::duration>(std::chrono::duration<double>(wait));
+                auto wec = co_await pause(wait_event::reason::rate_limit, attempt, delay);
+                if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
+                    out.ec = aborted();
                     out.message = "cancelled";
                     co_return out;
                 }
@@ -117,14 +133,14 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         }
 
         auto [ec, res] = co_await http::async_request(http_, std::move(attempt_req), options, tok);
+        if (ec == std::errc::operation_canceled || cancelled(co_await asio::this_coro::cancellation_state)) {
+            out.ec = aborted();
+            out.message = "cancelled";
+            co_return out;
+        }
         failure kind = failure::service_error;
         protocol::error_class cls = protocol::error_class::client_error;
         if (ec) {
-            if (ec == std::errc::operation_canceled) {
-                out.ec = ec;
-                out.message = "cancelled";
-                co_return out;
-            }
             out.ec = ec;
             out.message = ec.message();
             if (!engine::is_retryable(ec))
@@ -151,7 +167,7 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         if (!protocol::retry::retryable(kind, cls) || attempt >= config_.max_attempts)
             co_return out;
         if (kind == failure::service_error && cls == protocol::error_class::expired_credentials) {
-            if (refreshed_credentials)
+            if (refreshed_credentials || target.anonymous)
                 co_return out; // refreshed once already: the new ones are expired too
             refreshed_credentials = true;
         } else {
@@ -167,14 +183,52 @@ asio::awaitable<call_result> caller::call(service_target target, http::request r
         if (!quota_.acquire(kind))
             co_return out; // the client's retry quota is spent: fail fast
         retry_tokens_taken += protocol::retry::quota::cost(kind);
-        timer.expires_after(protocol::retry::backoff(config_, attempt, uniform(rng_)));
-        auto [wec] = co_await timer.async_wait(tok);
-        if (wec) {
-            out.ec = wec;
+        const std::chrono::steady_clock::duration delay = protocol::retry::backoff(config_, attempt, uniform(rng_));
+        auto wec = co_await pause(wait_event::reason::backoff, attempt + 1, delay);
+        if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
+            // The last answer stays in `out` (error, response) for the caller's diagnostics.
+            out.ec = aborted();
             out.message = "cancelled";
             co_return out;
         }
     }
+}
+
+std::error_code caller::sign_attempt(const service_target& target, const payload_options& payload,
+                                     http::request& req, std::string& message) {
+    // The request's headers plus X-Amz-Date / X-Amz-Security-Token / Authorization.
+    const auto signing_now = now() + offset_;
+    std::error_code tec;
+    const auto t = aws_sigv4::signing_time::from_unix(
+        std::chrono::duration_cast<std::chrono::seconds>(signing_now.time_since_epoch()).count(), tec);
+    if (tec) {
+        message = "cannot sign the request: " + tec.message();
+        return tec;
+    }
+    std::vector<aws_sigv4::header_view> hv;
+    hv.reserve(req.headers.size());
+    for (const auto& [n, v] : req.headers)
+        hv.push_back({n, v});
+    const std::string body_hash =
+        payload.payload_hash.empty() ? aws_sigv4::sha256_hex(req.body) : payload.payload_hash;
+    aws_sigv4::signing_result signed_out;
+    const aws_sigv4::signing_params params{identity_->keys, target.region, target.signing_name, t,
+                                           body_hash,       target.signing};
+    if (auto sec = signer_.sign({req.method, req.target, hv}, params, signed_out)) {
+        message = "cannot sign the request: " + sec.message();
+        return sec;
+    }
+    hv.clear(); // views into req.headers, which grows next
+    for (auto& h : signed_out.headers_to_add)
+        req.headers.push_back(std::move(h));
+    if (payload.on_signed) {
+        const signed_attempt sa{identity_->keys, target.region, target.signing_name, t, signed_out.signature};
+        if (auto pec = payload.on_signed(sa, req)) {
+            message = "cannot prepare the request body: " + pec.message();
+            return pec;
+        }
+    }
+    return {};
 }
 
 } // namespace engine::clients

@@ -57,7 +57,7 @@ asio::awaitable<outcome> run_request(std::shared_ptr<detail::pool> p, request re
         response resp;
         auto r = co_await l.conn()->exchange(req, params, resp);
         if (!r.ec && !(co_await is_cancelled())) {
-            l.release(r.reusable);
+            l.release(r.reusable && (!opt.reuse_connection || opt.reuse_connection(resp)));
             o.resp = std::move(resp);
             co_return o;
         }

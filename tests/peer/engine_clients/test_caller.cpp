@@ -4,6 +4,8 @@
 #include <engine/clients/athena_client.hpp>
 #include <engine/clients/caller.hpp>
 
+#include "script_server.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,79 +33,9 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 constexpr auto tok = asio::as_tuple(asio::use_awaitable);
 
-struct scripted {
-    scripted(unsigned st, std::string b, std::string d = {})
-        : status(st)
-        , body(std::move(b))
-        , date(std::move(d)) {}
-    unsigned status;
-    std::string body;
-    std::string date; // Date header, if any
-};
-
-struct seen {
-    std::string amz_date, authorization, body;
-};
-
-// Answers each request with the next scripted response (the last one repeats).
-class script_server {
-public:
-    script_server(asio::io_context& ioc, std::deque<scripted> script)
-        : ioc_(ioc)
-        , script_(std::move(script))
-        , acceptor_(ioc, {asio::ip::make_address("127.0.0.1"), 0}) {
-        asio::co_spawn(ioc_, accept_loop(), asio::detached);
-    }
-    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
-    void stop() {
-        beast::error_code ec;
-        acceptor_.close(ec);
-        for (auto& s : streams_)
-            s->close();
-    }
-    std::vector<seen> requests;
-
-private:
-    asio::awaitable<void> accept_loop() {
-        for (;;) {
-            auto [ec, sock] = co_await acceptor_.async_accept(tok);
-            if (ec)
-                co_return;
-            auto s = std::make_shared<beast::tcp_stream>(std::move(sock));
-            streams_.push_back(s);
-            asio::co_spawn(ioc_, serve(s), asio::detached);
-        }
-    }
-    asio::awaitable<void> serve(std::shared_ptr<beast::tcp_stream> s) {
-        beast::flat_buffer buf;
-        for (;;) {
-            bh::request<bh::string_body> req;
-            auto [ec, n] = co_await bh::async_read(*s, buf, req, tok);
-            if (ec)
-                co_return;
-            requests.push_back(
-                {std::string(req["X-Amz-Date"]), std::string(req[bh::field::authorization]), req.body()});
-            scripted r = script_.front();
-            if (script_.size() > 1)
-                script_.pop_front();
-            bh::response<bh::string_body> res{static_cast<bh::status>(r.status), 11};
-            res.set(bh::field::content_type, "application/x-amz-json-1.1");
-            res.set("x-amzn-RequestId", "req-" + std::to_string(requests.size()));
-            if (!r.date.empty())
-                res.set(bh::field::date, r.date);
-            res.body() = r.body;
-            res.keep_alive(true);
-            res.prepare_payload();
-            auto [wec, wn] = co_await bh::async_write(*s, res, tok);
-            if (wec)
-                co_return;
-        }
-    }
-    asio::io_context& ioc_;
-    std::deque<scripted> script_;
-    tcp::acceptor acceptor_;
-    std::vector<std::shared_ptr<beast::tcp_stream>> streams_;
-};
+using test_peer::scripted;
+using test_peer::script_server;
+using test_peer::seen;
 
 engine::credentials::provider_ptr test_credentials() {
     return engine::credentials::make_static_provider(
@@ -146,7 +78,12 @@ engine::clients::call_result run_call(std::deque<scripted> script, protocol::ret
     engine::clients::call_result result;
     const std::string body = R"J({"SessionId":"s","CodeBlock":"print(1)","ClientRequestToken":")J" +
                              c.new_client_request_token() + "\"}";
-    asio::co_spawn(ioc, c.call(athena(), athena_request(server.port(), body)),
+    // Every argument named (g++ 12 and defaulted coroutine arguments, see caller.hpp).
+    engine::clients::service_target target = athena();
+    engine::http::request req = athena_request(server.port(), body);
+    engine::http::request_options options;
+    engine::clients::payload_options payload;
+    asio::co_spawn(ioc, c.call(std::move(target), std::move(req), std::move(options), std::move(payload)),
                    [&](std::exception_ptr e, auto r) {
                        if (e)
                            std::rethrow_exception(e);

@@ -7,8 +7,13 @@
 // server's Date header; after an expired-credentials error the credentials are fetched again.
 // Errors: call_result::ec for transport failures and missing credentials (message says which),
 // call_result::error for the service's answer (with status, code, message and request id).
-// Cancellation: the awaitable follows the coroutine's cancellation state; a cancelled backoff or
-// request ends the call with boost::asio::error::operation_aborted.
+// Cancellation: terminal, through the awaiting coroutine's cancellation slot (co_spawn with
+// bind_cancellation_slot, awaitable operators, cancel_after on the outer operation). A cancelled
+// backoff, rate-limiter wait or request ends the call promptly with ec = operation_aborted; a
+// request in flight is abandoned and its connection closed (never returned to the pool).
+// Connections: after an answer the caller will retry (5xx, throttling, ...) the connection is closed
+// rather than reused, and a transport failure never returns its connection, so every retry goes out
+// on a fresh connection.
 // Not thread-safe: use one caller per executor (it holds the signer's caches and the retry quota).
 #include <aws_sigv4/settings.hpp>
 #include <aws_sigv4/sign.hpp>
@@ -36,6 +41,20 @@ struct service_target {
     std::string signing_name; ///< credential scope service: "athena", "glue", "s3", "sts"
     protocol::wire_protocol wire = protocol::wire_protocol::json;
     aws_sigv4::settings signing = aws_sigv4::settings::json_service();
+    /// Send unsigned and without fetching credentials (STS AssumeRoleWithWebIdentity: the token in
+    /// the body is the credential).
+    bool anonymous = false;
+};
+
+/// A wait the caller is about to make (see caller::on_wait).
+struct wait_event {
+    enum class reason {
+        backoff,    ///< before retrying: full-jitter exponential backoff
+        rate_limit, ///< adaptive mode: the client-side token bucket has no token yet
+    };
+    reason why = reason::backoff;
+    int attempt = 0; ///< the attempt that waits to be sent (2 = the first retry)
+    std::chrono::steady_clock::duration delay{};
 };
 
 struct call_result {
@@ -96,13 +115,32 @@ public:
     std::function<std::chrono::system_clock::time_point()> now = [] {
         return std::chrono::system_clock::now();
     };
+    /// Monotonic time of the adaptive rate limiter (steady_clock by default). Set it before the
+    /// first call; the limiter starts at that call.
+    std::function<std::chrono::steady_clock::time_point()> steady_now = [] {
+        return std::chrono::steady_clock::now();
+    };
+    /// How backoff and rate-limiter waits are made: empty = a steady_timer on the coroutine's
+    /// executor. Tests inject a fake that moves their `steady_now` forward at once. It must complete
+    /// with operation_aborted when the awaiting coroutine is cancelled.
+    std::function<boost::asio::awaitable<std::error_code>(std::chrono::steady_clock::duration)> sleep;
+    /// Told before every wait (logging, tests). Must not throw.
+    std::function<void(const wait_event&)> on_wait;
     std::chrono::milliseconds clock_offset() const noexcept { return offset_; }
     const protocol::retry::quota& quota() const noexcept { return quota_; }
+    /// Adaptive mode's rate limiter (null in standard mode and before the first call).
+    const protocol::retry::rate_limiter* rate_limiter() const noexcept {
+        return limiter_ ? &*limiter_ : nullptr;
+    }
     /// A fresh ClientRequestToken from this caller's random source.
     std::string new_client_request_token();
 
 private:
     double monotonic_seconds() const;
+    std::error_code sign_attempt(const service_target& target, const payload_options& payload,
+                                 http::request& req, std::string& message);
+    boost::asio::awaitable<std::error_code> pause(wait_event::reason why, int attempt,
+                                                  std::chrono::steady_clock::duration delay);
 
     http::client& http_;
     credentials::provider_ptr creds_;

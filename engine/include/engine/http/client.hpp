@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -74,6 +75,11 @@ struct request_options {
     /// Retry once on a fresh connection when a reused keep-alive connection fails before any
     /// response byte arrived (the server closed it while idle). Needs a rewindable body.
     bool retry_stale_connection = true;
+    /// Asked once a complete response arrived on a connection that could stay open: false closes
+    /// the connection instead of returning it to the pool (engine::clients::caller drops the
+    /// connection after an answer it will retry, so the retry goes out on a fresh one). Empty:
+    /// keep-alive as the server allows. Runs on the client's executor; must not throw.
+    std::function<bool(const response&)> reuse_connection;
 };
 
 /// Counters of the pool, overall or for one origin.
