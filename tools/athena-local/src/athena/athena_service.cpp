@@ -735,19 +735,13 @@ struct athena_service::state : std::enable_shared_from_this<athena_service::stat
         return ok(o);
     }
 
-    json_reply list_sessions(const json::object& req) {
-        std::string wg, filter, token;
-        if (!get_string(req, "WorkGroup", wg))
-            return invalid("WorkGroup is required");
-        if (!workgroups.count(wg))
-            return invalid("WorkGroup " + wg + " is not found.");
-        get_string(req, "StateFilter", filter);
-        get_string(req, "NextToken", token);
-        std::int64_t max = 100;
+    /// MaxResults (1..100, default 100) and NextToken (an index into the listing) of a List* request.
+    static std::optional<json_reply> paging(const json::object& req, std::int64_t& max, std::size_t& start) {
         get_int(req, "MaxResults", max);
         if (max < 1 || max > 100)
             return invalid("MaxResults must be between 1 and 100");
-        std::size_t start = 0;
+        std::string token;
+        get_string(req, "NextToken", token);
         if (!token.empty()) {
             try {
                 start = std::stoul(token);
@@ -755,6 +749,20 @@ struct athena_service::state : std::enable_shared_from_this<athena_service::stat
                 return invalid("NextToken is not valid");
             }
         }
+        return std::nullopt;
+    }
+
+    json_reply list_sessions(const json::object& req) {
+        std::string wg, filter;
+        if (!get_string(req, "WorkGroup", wg))
+            return invalid("WorkGroup is required");
+        if (!workgroups.count(wg))
+            return invalid("WorkGroup " + wg + " is not found.");
+        get_string(req, "StateFilter", filter);
+        std::int64_t max = 100;
+        std::size_t start = 0;
+        if (auto bad = paging(req, max, start))
+            return *bad;
         json::array arr;
         std::size_t i = start;
         std::string next;
@@ -905,21 +913,12 @@ struct athena_service::state : std::enable_shared_from_this<athena_service::stat
         auto* s = find_session(req, err);
         if (!s)
             return err;
-        std::string filter, token;
+        std::string filter;
         get_string(req, "StateFilter", filter);
-        get_string(req, "NextToken", token);
         std::int64_t max = 100;
-        get_int(req, "MaxResults", max);
-        if (max < 1 || max > 100)
-            return invalid("MaxResults must be between 1 and 100");
         std::size_t start = 0;
-        if (!token.empty()) {
-            try {
-                start = std::stoul(token);
-            } catch (...) {
-                return invalid("NextToken is not valid");
-            }
-        }
+        if (auto bad = paging(req, max, start))
+            return *bad;
         std::vector<const calculation*> matching;
         for (auto it = s->calculations.rbegin(); it != s->calculations.rend(); ++it) {
             auto& c = calculations.at(*it);

@@ -389,32 +389,17 @@ std::error_code disk_store::commit_meta(bucket_state& b, const object_meta& m) {
 
 store_error disk_store::put(std::string_view bucket, std::string_view key, std::string_view data,
                             const put_options& opts, object_meta& out) {
-    fs::path dir;
-    {
-        std::shared_lock lock(mutex_);
-        auto* b = find(bucket);
-        if (!b)
-            return store_error::no_such_bucket;
-        dir = b->dir;
+    auto tmp = temp_path(bucket);
+    if (!tmp)
+        return store_error::no_such_bucket;
+    if (write_file(*tmp, data))
+        return store_error::io;
+    auto e = put_file(bucket, key, *tmp, data.size(), md5_etag(data), opts, out);
+    if (e != store_error::none) {
+        std::error_code ec;
+        fs::remove(*tmp, ec);
     }
-    object_meta m;
-    m.key = std::string(key);
-    m.size = data.size();
-    m.etag = md5_etag(data);
-    m.last_modified_ms = now_ms();
-    m.content_type = opts.content_type.empty() ? "binary/octet-stream" : opts.content_type;
-    m.checksums = opts.checksums;
-    m.user_meta = opts.user_meta;
-    m.data_file = std::to_string(next_id());
-    auto tmp = dir / "tmp" / m.data_file;
-    if (write_file(tmp, data))
-        return store_error::io;
-    std::error_code ec;
-    fs::rename(tmp, dir / "data" / m.data_file, ec);
-    if (ec)
-        return store_error::io;
-    sync_dir(dir / "data");
-    return commit_object(bucket, dir, std::move(m), out);
+    return e;
 }
 
 store_error disk_store::commit_object(std::string_view bucket, const fs::path& dir, object_meta m, object_meta& out) {
@@ -662,32 +647,17 @@ store_error disk_store::create_upload(std::string_view bucket, std::string_view 
 store_error disk_store::upload_part(std::string_view bucket, std::string_view upload_id, int number,
                                     std::string_view data, const std::map<std::string, std::string>& checksums,
                                     part_meta& out) {
-    fs::path dir;
-    {
-        std::shared_lock lock(mutex_);
-        auto* b = find(bucket);
-        if (!b)
-            return store_error::no_such_bucket;
-        if (!b->uploads.count(upload_id))
-            return store_error::no_such_upload;
-        dir = b->dir / "uploads" / std::string(upload_id);
-    }
-    part_meta p;
-    p.number = number;
-    p.size = data.size();
-    p.etag = md5_etag(data);
-    p.last_modified_ms = now_ms();
-    p.checksums = checksums;
-    auto base = std::to_string(number);
-    auto tmp = dir / (base + ".tmp" + std::to_string(next_id()));
-    if (write_file(tmp, data))
-        return store_error::no_such_upload; // the upload directory vanished (aborted)
-    std::error_code ec;
-    fs::rename(tmp, dir / base, ec);
-    if (ec || write_file(dir / (base + ".json"), json::serialize(part_json(p))))
+    auto tmp = temp_path(bucket);
+    if (!tmp)
+        return store_error::no_such_bucket;
+    if (write_file(*tmp, data))
         return store_error::io;
-    out = std::move(p);
-    return store_error::none;
+    auto e = upload_part_file(bucket, upload_id, number, *tmp, data.size(), md5_etag(data), checksums, out);
+    if (e != store_error::none) {
+        std::error_code ec;
+        fs::remove(*tmp, ec);
+    }
+    return e;
 }
 
 store_error disk_store::list_parts(std::string_view bucket, std::string_view upload_id, upload_meta& upload,
@@ -825,22 +795,15 @@ store_error disk_store::complete_upload(std::string_view bucket, std::string_vie
     fs::rename(tmp, bucket_dir / "data" / m.data_file, ec);
     if (ec)
         return store_error::io;
+    if (auto e = commit_object(bucket, bucket_dir, std::move(m), out); e != store_error::none)
+        return e;
     std::unique_lock lock(mutex_);
-    auto* b = find(bucket);
-    if (!b || !b->uploads.count(upload_id))
-        return store_error::no_such_upload;
-    if (commit_meta(*b, m))
-        return store_error::io;
-    auto it = b->objects.find(m.key);
-    if (it != b->objects.end()) {
-        fs::remove(b->dir / "data" / it->second.data_file, ec);
-        it->second = m;
-    } else {
-        b->objects.emplace(m.key, m);
+    if (auto* b = find(bucket)) {
+        auto it = b->uploads.find(upload_id);
+        if (it != b->uploads.end())
+            b->uploads.erase(it);
     }
-    b->uploads.erase(b->uploads.find(upload_id));
     fs::remove_all(dir, ec);
-    out = std::move(m);
     return store_error::none;
 }
 

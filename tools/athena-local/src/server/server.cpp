@@ -162,6 +162,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::error_code load_credentials(std::string& message);
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<beast::tcp_stream> stream);
+    asio::awaitable<bool> before_request();
     /// Large S3 PUTs (objects, parts) go to disk as they arrive, hashed on the way, never held in memory.
     bool should_stream(const http::request<http::empty_body>& head) const;
     asio::awaitable<bool> streamed_put(std::shared_ptr<beast::tcp_stream> stream, beast::flat_buffer& buffer,
@@ -451,6 +452,20 @@ s3::request make_s3_request(const auth::incoming& in, const std::string& target,
 
 } // namespace
 
+asio::awaitable<bool> server::impl::before_request() {
+    // Faults decided per request, before any work: added latency, then a reset (false: close the connection).
+    if (latency.kind != distribution::none) {
+        asio::steady_timer t(loop, std::chrono::microseconds(static_cast<std::int64_t>(latency.sample_us(rng))));
+        co_await t.async_wait(tuple_awaitable);
+        ++stats.faults_latency;
+    }
+    if (chance(opts.faults.reset_before)) {
+        ++stats.faults_reset;
+        co_return false;
+    }
+    co_return true;
+}
+
 bool server::impl::should_stream(const http::request<http::empty_body>& head) const {
     if (head.method() != http::verb::put || head.find("x-amz-target") != head.end() ||
         head.find("x-amz-copy-source") != head.end())
@@ -532,15 +547,8 @@ asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stre
     bool keep_alive = head.keep_alive();
     ++stats.requests;
     ++stats.s3;
-    if (latency.kind != distribution::none) {
-        asio::steady_timer t(loop, std::chrono::microseconds(static_cast<std::int64_t>(latency.sample_us(rng))));
-        co_await t.async_wait(tuple_awaitable);
-        ++stats.faults_latency;
-    }
-    if (chance(opts.faults.reset_before)) {
-        ++stats.faults_reset;
+    if (!co_await before_request())
         co_return false;
-    }
     std::string request_id = next_request_id();
     std::string target(head.target());
     std::vector<std::pair<std::string_view, std::string_view>> headers;
@@ -725,16 +733,8 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> s
         ++stats.requests;
         stats.bytes_in += req.body().size();
 
-        // Faults decided per request, before any work.
-        if (latency.kind != distribution::none) {
-            asio::steady_timer t(loop, std::chrono::microseconds(static_cast<std::int64_t>(latency.sample_us(rng))));
-            co_await t.async_wait(tuple_awaitable);
-            ++stats.faults_latency;
-        }
-        if (chance(opts.faults.reset_before)) {
-            ++stats.faults_reset;
+        if (!co_await before_request())
             break;
-        }
 
         std::string request_id = next_request_id();
         std::string target(req.target());
