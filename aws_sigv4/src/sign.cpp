@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <initializer_list>
 #include <new>
 #include <optional>
 
@@ -83,73 +82,123 @@ bool valid_header_value(std::string_view v) noexcept {
     return true;
 }
 
-// True when `v` holds no byte <= 0x20 (no space, no control character): such a value is valid and
-// already canonical. Almost every value a client sends (hosts, dates, content types, targets,
-// hashes) is plain; only the others take the byte-by-byte checks below.
-bool plain_value(std::string_view v) noexcept {
-    const char* p = v.data();
-    const std::size_t n = v.size();
-    std::size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i limit = _mm_set1_epi8(0x20);
-    for (; i + 16 <= n; i += 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        // Unsigned x <= 0x20 exactly when min(x, 0x20) == x.
-        if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, limit), x)) != 0)
-            return false;
-    }
-#endif
-    for (; i < n; ++i)
-        if (static_cast<unsigned char>(p[i]) <= 0x20)
-            return false;
-    return true;
+inline __m128i load16(const char* p) noexcept {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
 
-#if defined(__SSE2__)
 // Lanes of x within [lo, hi] (unsigned bytes) as 0xff.
 inline __m128i in_range(__m128i x, __m128i lo, __m128i hi) noexcept {
     return _mm_and_si128(_mm_cmpeq_epi8(_mm_max_epu8(x, lo), x), _mm_cmpeq_epi8(_mm_min_epu8(x, hi), x));
 }
 #endif
 
-// True when every byte of `s` lies in [lo, hi] (unsigned).
-bool all_in_range(std::string_view s, unsigned char lo, unsigned char hi) noexcept {
+// True when every byte of `s` passes: `vec_ok(16 bytes)` gives 0xff in the lanes that pass,
+// `byte_ok(c)` is the same test for one byte. Strings of 16 bytes or more are checked 16 at a
+// time, the last 16 overlapping the previous ones (no byte-by-byte tail); shorter ones bytewise.
+template <class Vec, class Byte>
+inline bool all_bytes(std::string_view s, [[maybe_unused]] Vec vec_ok, Byte byte_ok) noexcept {
     const char* p = s.data();
     const std::size_t n = s.size();
-    std::size_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) {
+        std::size_t i = 0;
+        for (; i + 16 <= n; i += 16)
+            if (_mm_movemask_epi8(vec_ok(load16(p + i))) != 0xffff)
+                return false;
+        return i == n || _mm_movemask_epi8(vec_ok(load16(p + n - 16))) == 0xffff;
+    }
+#endif
+    for (std::size_t i = 0; i < n; ++i)
+        if (!byte_ok(static_cast<unsigned char>(p[i])))
+            return false;
+    return true;
+}
+
+// True when `v` holds no byte <= 0x20 (no space, no control character): such a value is valid and
+// already canonical. Almost every value a client sends (hosts, dates, content types, targets,
+// hashes) is plain; only the others take the byte-by-byte checks below.
+bool plain_value(std::string_view v) noexcept {
+#if defined(__SSE2__)
+    const __m128i limit = _mm_set1_epi8(0x20);
+    // Unsigned x > 0x20 exactly when min(x, 0x20) != x.
+    const auto vec_ok = [&](__m128i x) {
+        return _mm_xor_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, limit), x), _mm_set1_epi8(-1));
+    };
+#else
+    const auto vec_ok = nullptr;
+#endif
+    return all_bytes(v, vec_ok, [](unsigned char c) { return c > 0x20; });
+}
+
+// True when every byte of `s` lies in [lo, hi] (unsigned).
+bool all_in_range(std::string_view s, unsigned char lo, unsigned char hi) noexcept {
 #if defined(__SSE2__)
     const __m128i vlo = _mm_set1_epi8(static_cast<char>(lo)), vhi = _mm_set1_epi8(static_cast<char>(hi));
-    for (; i + 16 <= n; i += 16)
-        if (_mm_movemask_epi8(in_range(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), vlo, vhi)) !=
-            0xffff)
-            return false;
+    const auto vec_ok = [&](__m128i x) { return in_range(x, vlo, vhi); };
+#else
+    const auto vec_ok = nullptr;
 #endif
-    for (; i < n; ++i) {
-        const auto c = static_cast<unsigned char>(p[i]);
-        if (c < lo || c > hi)
-            return false;
-    }
-    return true;
+    return all_bytes(s, vec_ok, [&](unsigned char c) { return c >= lo && c <= hi; });
 }
 
 // True when `s` is only lowercase hex digits.
 bool all_lower_hex(std::string_view s) noexcept {
-    const char* p = s.data();
-    const std::size_t n = s.size();
-    std::size_t i = 0;
 #if defined(__SSE2__)
     const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
     const __m128i la = _mm_set1_epi8('a'), lf = _mm_set1_epi8('f');
-    for (; i + 16 <= n; i += 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        if (_mm_movemask_epi8(_mm_or_si128(in_range(x, d0, d9), in_range(x, la, lf))) != 0xffff)
-            return false;
+    const auto vec_ok = [&](__m128i x) { return _mm_or_si128(in_range(x, d0, d9), in_range(x, la, lf)); };
+#else
+    const auto vec_ok = nullptr;
+#endif
+    return all_bytes(s, vec_ok,
+                     [](unsigned char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// An access key id: printable ASCII without space or '/' (it is followed by '/' in the scope).
+bool valid_access_key_id(std::string_view s) noexcept {
+#if defined(__SSE2__)
+    const __m128i lo = _mm_set1_epi8(0x21), hi = _mm_set1_epi8(0x7e), slash = _mm_set1_epi8('/');
+    const auto vec_ok = [&](__m128i x) {
+        return _mm_andnot_si128(_mm_cmpeq_epi8(x, slash), in_range(x, lo, hi));
+    };
+#else
+    const auto vec_ok = nullptr;
+#endif
+    return !s.empty() &&
+           all_bytes(s, vec_ok, [](unsigned char c) { return c >= 0x21 && c <= 0x7e && c != '/'; });
+}
+
+// Equality of two byte ranges of length n, inline: a libc memcmp call costs more than comparing
+// the few dozen bytes of a secret key, a date or a region.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+#if defined(__SSE2__)
+    if (n >= 16) {
+        __m128i diff = _mm_setzero_si128();
+        std::size_t i = 0;
+        for (; i + 16 <= n; i += 16)
+            diff = _mm_or_si128(diff, _mm_xor_si128(load16(a + i), load16(b + i)));
+        if (i < n)
+            diff = _mm_or_si128(diff, _mm_xor_si128(load16(a + n - 16), load16(b + n - 16)));
+        return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
     }
 #endif
-    for (; i < n; ++i)
-        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+    if (n >= 8 && n <= 16) { // two overlapping 8-byte words
+        std::uint64_t a0, a1, b0, b1;
+        std::memcpy(&a0, a, 8);
+        std::memcpy(&a1, a + n - 8, 8);
+        std::memcpy(&b0, b, 8);
+        std::memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
             return false;
     return true;
+}
+
+inline bool same(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 // Trims and squeezes each run of whitespace (folded lines included) to one space.
@@ -557,9 +606,11 @@ std::string credential_scope(std::string_view date, std::string_view region, std
     return s;
 }
 
-std::error_code validate(const signing_params& p) noexcept {
-    if (!valid_key_text(p.creds.access_key_id) || !valid_key_text(p.creds.secret_access_key) ||
-        p.creds.access_key_id.find('/') != std::string::npos)
+namespace {
+// The checks of validate() on what a cached signing key was derived from (secret key, region,
+// service): signer::sign skips them when the key cache already holds these inputs.
+std::error_code validate_key_inputs(const signing_params& p) noexcept {
+    if (!valid_key_text(p.creds.secret_access_key))
         return error::invalid_credentials;
     if (!valid_scope_part(p.region) || !std::all_of(p.region.begin(), p.region.end(), [](char c) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
@@ -567,6 +618,11 @@ std::error_code validate(const signing_params& p) noexcept {
         return error::invalid_region;
     if (!valid_scope_part(p.service))
         return error::invalid_service;
+    return {};
+}
+
+// The rest of validate(): what may change from request to request under the same signing key.
+std::error_code validate_request_inputs(const signing_params& p) noexcept {
     if (!payload::is_valid(p.payload_hash))
         return error::invalid_payload_hash;
     if (p.config.location == signature_location::query_params &&
@@ -578,6 +634,17 @@ std::error_code validate(const signing_params& p) noexcept {
                 return error::invalid_credentials;
     return {};
 }
+} // namespace
+
+std::error_code validate(const signing_params& p) noexcept {
+    // Same order of checks (and so the same error for several faults) as ever: credentials,
+    // region, service, payload hash, expiry, session token.
+    if (!valid_access_key_id(p.creds.access_key_id))
+        return error::invalid_credentials;
+    if (auto ec = validate_key_inputs(p))
+        return ec;
+    return validate_request_inputs(p);
+}
 
 std::error_code canonical_request(const request_view& req, const signing_params& p, std::string& out,
                                   std::string& signed_headers) {
@@ -588,16 +655,21 @@ std::error_code canonical_request(const request_view& req, const signing_params&
 }
 
 namespace {
-// Sets `out` to the concatenation of `parts` with one resize and a memcpy each.
-void assign_concat(std::string& out, std::initializer_list<std::string_view> parts) {
+// Sets `out` to the concatenation of `parts` (string views, or anything that converts to one)
+// with one resize and a memcpy each. A template so that the sizes of literals and fixed-size
+// parts are constants and their copies inlined. The resize zero-fills only growth: callers that
+// reuse `out` from call to call (signer::sign) do not clear it first.
+template <class... Parts>
+void assign_concat(std::string& out, const Parts&... parts) {
+    const std::string_view views[] = {std::string_view(parts)...};
     std::size_t n = 0;
-    for (auto part : parts)
-        n += part.size();
+    for (auto v : views)
+        n += v.size();
     out.resize(n);
     char* w = out.data();
-    for (auto part : parts) {
-        std::memcpy(w, part.data(), part.size());
-        w += part.size();
+    for (auto v : views) {
+        std::memcpy(w, v.data(), v.size());
+        w += v.size();
     }
 }
 
@@ -605,7 +677,7 @@ void append_string_to_sign(std::string& out, std::string_view canonical, const s
                            std::string_view scope, prefix_hasher* hasher = nullptr) {
     char hex[64];
     to_hex(hasher ? hasher->hash(canonical) : sha256_of(canonical), hex);
-    assign_concat(out, {algorithm, "\n", t.amz_date(), "\n", scope, "\n", std::string_view(hex, 64)});
+    assign_concat(out, algorithm, "\n", t.amz_date(), "\n", scope, "\n", std::string_view(hex, 64));
 }
 } // namespace
 
@@ -656,14 +728,34 @@ std::string authorization(std::string_view access_key_id, std::string_view scope
     return s;
 }
 
+bool signing_key_cache::entry::matches(std::string_view secret_, std::string_view date_,
+                                       std::string_view region_, std::string_view service_) const noexcept {
+    return used && same(date, date_) && same(region, region_) && same(service, service_) &&
+           same(secret, secret_);
+}
+
+const hmac_key* signing_key_cache::find(std::string_view secret, std::string_view date,
+                                        std::string_view region, std::string_view service) noexcept {
+    // The last key used first: a signer mostly signs for one region and service at a time.
+    if (entries_[last_].matches(secret, date, region, service)) {
+        ++hits_;
+        return &entries_[last_].key;
+    }
+    for (std::size_t i = 0; i < capacity; ++i)
+        if (entries_[i].matches(secret, date, region, service)) {
+            last_ = i;
+            ++hits_;
+            return &entries_[i].key;
+        }
+    return nullptr;
+}
+
 const hmac_key& signing_key_cache::get(std::string_view secret, std::string_view date,
                                        std::string_view region, std::string_view service) {
-    for (auto& e : entries_)
-        if (e.used && e.date == date && e.region == region && e.service == service && e.secret == secret) {
-            ++hits_;
-            return e.key;
-        }
+    if (const hmac_key* k = find(secret, date, region, service))
+        return *k;
     ++misses_;
+    last_ = next_;
     entry& e = entries_[next_];
     next_ = (next_ + 1) % capacity;
     e.secret.assign(secret);
@@ -707,19 +799,25 @@ namespace {
 
 std::error_code sign_with_key(const request_view& req, const signing_params& p, signing_result& out,
                               signing_key_cache* cache, prefix_hasher* hasher, prefix_hasher* sts_hasher) {
-    // The strings of out.headers_to_add are reused (assigned, not reallocated) from call to call.
-    out.canonical_request.clear();
-    out.string_to_sign.clear();
-    out.signed_headers.clear();
-    out.signature.clear();
-    out.authorization.clear();
+    // The strings of `out` are reused from call to call: each is overwritten (resized to its new
+    // length, not cleared first, so nothing is zero-filled twice); on failure all are cleared.
     out.query_to_add.clear();
     auto fail = [&](std::error_code ec) {
         out.clear();
         return ec;
     };
-    if (auto ec = validate(p))
+    // A cached signing key was derived from a secret key, region and service that passed
+    // validation (only this function fills a signer's cache, and only after validate()): on a hit
+    // only the per-request inputs are checked. Same errors, in the same order, as validate().
+    const hmac_key* key = nullptr;
+    if (cache && (key = cache->find(p.creds.secret_access_key, p.time.date(), p.region, p.service))) {
+        if (!valid_access_key_id(p.creds.access_key_id))
+            return fail(error::invalid_credentials);
+        if (auto ec = validate_request_inputs(p))
+            return fail(ec);
+    } else if (auto ec = validate(p)) {
         return fail(ec);
+    }
     char scope_buf[256];
     std::string scope_str;
     std::string_view scope;
@@ -754,8 +852,9 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     append_string_to_sign(out.string_to_sign, out.canonical_request, p.time, scope, hasher);
     // Only the uncached path builds a key here: an hmac_key costs two SHA-256 blocks to make.
     std::optional<hmac_key> local;
-    const hmac_key* key = nullptr;
-    if (cache) {
+    if (key) {
+        // found above
+    } else if (cache) {
         key = &cache->get(p.creds.secret_access_key, p.time.date(), p.region, p.service);
     } else {
         local.emplace(derive_signing_key(p.creds.secret_access_key, p.time.date(), p.region, p.service));
@@ -770,6 +869,7 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     const bool token_after =
         p.creds.has_session_token() && p.config.token_mode == session_token_mode::append_after_signing;
     if (query_mode) {
+        out.authorization.clear();
         out.headers_to_add.resize(canon.headers_added);
         if (token_after) {
             std::string v;
@@ -778,9 +878,8 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
         }
         out.query_to_add.emplace_back("X-Amz-Signature", out.signature);
     } else {
-        assign_concat(out.authorization,
-                      {algorithm, " Credential=", p.creds.access_key_id, "/", scope,
-                       ", SignedHeaders=", out.signed_headers, ", Signature=", out.signature});
+        assign_concat(out.authorization, algorithm, " Credential=", p.creds.access_key_id, "/", scope,
+                      ", SignedHeaders=", out.signed_headers, ", Signature=", out.signature);
         std::size_t& n = canon.headers_added;
         if (token_after) {
             bool present = false;

@@ -82,6 +82,9 @@ std::string authorization(std::string_view access_key_id, std::string_view scope
 class signing_key_cache {
 public:
     static constexpr std::size_t capacity = 8;
+    /// The HMAC key for these inputs if cached (a hit), else null. Never derives.
+    const hmac_key* find(std::string_view secret, std::string_view date, std::string_view region,
+                         std::string_view service) noexcept;
     /// The HMAC key for these inputs, derived on a miss.
     const hmac_key& get(std::string_view secret, std::string_view date, std::string_view region,
                         std::string_view service);
@@ -93,9 +96,12 @@ private:
         std::string secret, date, region, service;
         hmac_key key;
         bool used = false;
+        bool matches(std::string_view secret, std::string_view date, std::string_view region,
+                     std::string_view service) const noexcept;
     };
     std::array<entry, capacity> entries_;
-    std::size_t next_ = 0;
+    std::size_t next_ = 0; // the entry a miss replaces (round robin)
+    std::size_t last_ = 0; // the entry of the last hit or miss, tried first
     std::uint64_t hits_ = 0, misses_ = 0;
 };
 

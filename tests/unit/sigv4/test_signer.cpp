@@ -517,3 +517,71 @@ BOOST_AUTO_TEST_CASE(encode_decode_normalize) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(cached_key_still_validates_each_request) {
+    // A cache hit skips the checks of the secret key, region and service (they were checked when
+    // the key was derived), never those of the access key id, payload hash, expiry or token.
+    sv4::signer s;
+    const sv4::header_view h[] = {{"host", "example.com"}};
+    const sv4::request_view req{"GET", "/", h};
+    const auto cfg = sv4::settings::json_service();
+    sv4::signing_result r;
+    BOOST_TEST_REQUIRE(
+        !s.sign(req, {creds, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg}, r));
+    auto both = [&](const sv4::signing_params& p) {
+        const auto ec = s.sign(req, p, r);
+        BOOST_TEST(ec == sv4::validate(p));
+        BOOST_TEST(r.signature.empty()); // a failure leaves nothing behind
+        return ec;
+    };
+    const sv4::credentials bad_akid{"AKID/EXAMPLE", creds.secret_access_key, {}};
+    BOOST_TEST(both({bad_akid, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg}) ==
+               sv4::error::invalid_credentials);
+    const sv4::credentials empty_akid{"", creds.secret_access_key, {}};
+    BOOST_TEST(both({empty_akid, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg}) ==
+               sv4::error::invalid_credentials);
+    const sv4::credentials bad_token{creds.access_key_id, creds.secret_access_key, "tok\nen"};
+    BOOST_TEST(both({bad_token, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg}) ==
+               sv4::error::invalid_credentials);
+    BOOST_TEST(both({creds, "us-east-1", "athena", t0(),
+                     "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", cfg}) ==
+               sv4::error::invalid_payload_hash);
+    auto presigned = cfg;
+    presigned.location = sv4::signature_location::query_params;
+    presigned.expires_seconds = 604801;
+    BOOST_TEST(both({creds, "us-east-1", "athena", t0(), sv4::payload::unsigned_payload, presigned}) ==
+               sv4::error::invalid_expires);
+    BOOST_TEST(s.key_cache().misses() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(reused_result_equals_fresh_one) {
+    // signer::sign overwrites the strings of a reused signing_result without clearing them first:
+    // a long request, then a short one, then a presigned one, each equal to a one-shot signature.
+    sv4::signer s;
+    sv4::signing_result reused;
+    const auto cfg = sv4::settings::json_service();
+    auto presigned = cfg;
+    presigned.location = sv4::signature_location::query_params;
+    const sv4::header_view long_h[] = {{"host", "example.com"},
+                                       {"X-Amz-Target", "AmazonAthena.StartQueryExecution"},
+                                       {"Content-Type", "application/x-amz-json-1.1"},
+                                       {"x-custom-header-with-a-long-name", "a  long   value"}};
+    const sv4::header_view short_h[] = {{"host", "e.c"}};
+    const sv4::request_view reqs[] = {
+        {"POST", "/a/long/path?with=query&and=more", long_h}, {"GET", "/", short_h}, {"GET", "/k", short_h}};
+    const sv4::settings* cfgs[] = {&cfg, &cfg, &presigned};
+    for (int i = 0; i < 3; ++i) {
+        const sv4::signing_params p{creds,   "us-east-1", "athena", t0(), sv4::payload::unsigned_payload,
+                                    *cfgs[i]};
+        sv4::signing_result fresh;
+        BOOST_TEST_REQUIRE(!s.sign(reqs[i], p, reused));
+        BOOST_TEST_REQUIRE(!sv4::sign(reqs[i], p, fresh));
+        BOOST_TEST(reused.canonical_request == fresh.canonical_request);
+        BOOST_TEST(reused.string_to_sign == fresh.string_to_sign);
+        BOOST_TEST(reused.signed_headers == fresh.signed_headers);
+        BOOST_TEST(reused.signature == fresh.signature);
+        BOOST_TEST(reused.authorization == fresh.authorization);
+        BOOST_TEST((reused.headers_to_add == fresh.headers_to_add));
+        BOOST_TEST((reused.query_to_add == fresh.query_to_add));
+    }
+}
