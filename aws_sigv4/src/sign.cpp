@@ -201,6 +201,94 @@ inline bool same(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
+// Copies `s` to `w` and returns the end. Inline for the short strings a signature is made of
+// (names, values, dates, hashes): two overlapping loads and stores instead of a libc memcpy call.
+inline char* put_bytes(char* w, std::string_view s) noexcept {
+    const char* p = s.data();
+    const std::size_t n = s.size();
+    if (n >= 8 && n <= 16) {
+        std::uint64_t a, b;
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + n - 8, 8);
+        std::memcpy(w, &a, 8);
+        std::memcpy(w + n - 8, &b, 8);
+#if defined(__SSE2__)
+    } else if (n > 16 && n <= 128) {
+        const __m128i last = load16(p + n - 16);
+        for (std::size_t i = 0; i + 16 < n; i += 16)
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), load16(p + i));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(w + n - 16), last);
+#endif
+    } else if (n < 8) {
+        for (std::size_t i = 0; i < n; ++i)
+            w[i] = p[i];
+    } else {
+        std::memcpy(w, p, n);
+    }
+    return w + n;
+}
+
+// Writes `name` lowercased to out[0, name.size()); false when a byte is not an HTTP token
+// character. Names made of letters, digits and '-' (nearly all)
+// are lowercased 16 bytes at a time; others take the table.
+bool lower_token_name(std::string_view name, char* out) noexcept {
+    const char* p = name.data();
+    const std::size_t n = name.size();
+#if defined(__SSE2__)
+    if (n >= 8) {
+        const __m128i ua = _mm_set1_epi8('A'), uz = _mm_set1_epi8('Z'), la = _mm_set1_epi8('a'),
+                      lz = _mm_set1_epi8('z'), d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9'),
+                      dash = _mm_set1_epi8('-'), case_bit = _mm_set1_epi8(0x20);
+        // Lowercases 16 bytes; false when one is not a letter, digit or '-'.
+        auto lower16 = [&](__m128i x, __m128i& lowered) {
+            const __m128i upper = in_range(x, ua, uz);
+            const __m128i ok = _mm_or_si128(_mm_or_si128(upper, in_range(x, la, lz)),
+                                            _mm_or_si128(in_range(x, d0, d9), _mm_cmpeq_epi8(x, dash)));
+            lowered = _mm_or_si128(x, _mm_and_si128(upper, case_bit));
+            return _mm_movemask_epi8(ok) == 0xffff;
+        };
+        __m128i x;
+        bool fast = true;
+        if (n < 16) {
+            // The first 8 and the last 8 bytes (overlapping), in one register.
+            x = _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                                   _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8)));
+            __m128i l;
+            if ((fast = lower16(x, l))) {
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(out), l);
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(out + n - 8), _mm_unpackhi_epi64(l, l));
+            }
+        } else {
+            __m128i l;
+            for (std::size_t i = 0; fast && i + 16 <= n; i += 16)
+                if ((fast = lower16(load16(p + i), l)))
+                    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), l);
+            if (fast && n % 16 != 0 && (fast = lower16(load16(p + n - 16), l)))
+                _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n - 16), l);
+        }
+        if (fast)
+            return true;
+    }
+#endif
+    unsigned bad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char l = tables.token_lower[static_cast<unsigned char>(p[i])];
+        out[i] = l;
+        bad |= l == '\0';
+    }
+    return bad == 0;
+}
+
+// Byte order of two header names (already lowercase), inline: they nearly always differ in the
+// first byte, where a string_view compare would still call memcmp.
+inline bool name_less(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i])
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    return a.size() < b.size();
+}
+
 // Trims and squeezes each run of whitespace (folded lines included) to one space.
 void append_canonical_value(std::string_view v, std::string& out) {
     // Fast path: nothing to trim or squeeze (the usual case).
@@ -265,7 +353,7 @@ void sort_headers(hdr* h, std::size_t n) noexcept {
     for (std::size_t i = 1; i < n; ++i) {
         const hdr x = h[i];
         std::size_t j = i;
-        while (j > 0 && x.name < h[j - 1].name) {
+        while (j > 0 && name_less(x.name, h[j - 1].name)) {
             h[j] = h[j - 1];
             --j;
         }
@@ -342,13 +430,7 @@ struct canonicalizer {
         for (const auto& h : req.headers) {
             if (h.name.empty())
                 return error::invalid_header_name;
-            unsigned bad = 0;
-            for (std::size_t i = 0; i < h.name.size(); ++i) {
-                const char l = tables.token_lower[static_cast<unsigned char>(h.name[i])];
-                names[i] = l;
-                bad |= l == '\0';
-            }
-            if (bad)
+            if (!lower_token_name(h.name, names))
                 return error::invalid_header_name;
             const std::string_view name(names, h.name.size());
             names += h.name.size();
@@ -429,21 +511,16 @@ struct canonicalizer {
         {
             char* w = signed_headers.data();
             for (std::size_t i = 0; i < n; ++i) {
-                if (i > 0 && headers[i].name == headers[i - 1].name)
+                if (i > 0 && same(headers[i].name, headers[i - 1].name))
                     continue;
                 if (w != signed_headers.data())
                     *w++ = ';';
-                std::memcpy(w, headers[i].name.data(), headers[i].name.size());
-                w += headers[i].name.size();
+                w = put_bytes(w, headers[i].name);
             }
             signed_headers.resize(static_cast<std::size_t>(w - signed_headers.data()));
         }
 
-        // Method and canonical URI.
-        out.clear();
-        out.reserve(256 + req.target.size() * 3 + signed_headers.size() * 2);
-        out.append(req.method);
-        out.push_back('\n');
+        // Method, canonical URI and canonical query.
         std::string_view target = req.target;
         if (auto hash = target.find('#'); hash != std::string_view::npos)
             target = target.substr(0, hash);
@@ -451,59 +528,69 @@ struct canonicalizer {
         const std::string_view path = target.substr(0, qpos);
         const std::string_view query =
             qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);
-        const bool keep_escapes = cfg.path_encoding == uri_encoding::single_encode;
-        if (cfg.normalize_path) {
-            if (path == "/")
-                out.push_back('/');
-            else
-                uri_encode(normalize_path(path), true, keep_escapes, out);
+        // What follows: canonical headers, signed header list and payload hash. A canonical value
+        // is never longer than the value, so names + values + separators bound the headers.
+        const std::size_t tail_bound =
+            names_len + values_len + 2 + signed_headers.size() + 1 + p.payload_hash.size();
+        std::size_t start;
+        if (path == "/" && query.empty() && !query_mode) {
+            // "POST /" of the JSON 1.1 services: the whole canonical request is written in place,
+            // in `out` as left by the previous call (resize zero-fills only growth).
+            start = req.method.size() + 4;
+            out.resize(start + tail_bound);
+            std::memcpy(put_bytes(out.data(), req.method), "\n/\n\n", 4);
         } else {
-            uri_encode(path.empty() ? std::string_view("/") : path, true, keep_escapes, out);
+            out.clear();
+            out.reserve(256 + req.target.size() * 3 + signed_headers.size() * 2);
+            out.append(req.method);
+            out.push_back('\n');
+            const bool keep_escapes = cfg.path_encoding == uri_encoding::single_encode;
+            if (cfg.normalize_path) {
+                if (path == "/")
+                    out.push_back('/');
+                else
+                    uri_encode(normalize_path(path), true, keep_escapes, out);
+            } else {
+                uri_encode(path.empty() ? std::string_view("/") : path, true, keep_escapes, out);
+            }
+            out.push_back('\n');
+            if (!query.empty() || query_mode)
+                append_canonical_query(query, query_mode, signed_headers);
+            out.push_back('\n');
+            start = out.size();
+            out.resize(start + tail_bound);
         }
-        out.push_back('\n');
 
-        if (!query.empty() || query_mode)
-            append_canonical_query(query, query_mode, signed_headers);
-        out.push_back('\n');
-
-        // Canonical headers: duplicates joined with ',' in request order. Written in place: a
-        // canonical value is never longer than the value, so names + values + separators bound it.
-        const std::size_t start = out.size();
-        out.resize(start + names_len + values_len + 2 + signed_headers.size() + 1 + p.payload_hash.size());
+        // Canonical headers: duplicates joined with ',' in request order, written in place.
         char* w = out.data() + start;
         for (std::size_t i = 0; i < n; ++i) {
-            const bool continues = i > 0 && headers[i].name == headers[i - 1].name;
+            const bool continues = i > 0 && same(headers[i].name, headers[i - 1].name);
             if (continues) {
                 *w++ = ',';
             } else {
                 if (i > 0)
                     *w++ = '\n';
-                std::memcpy(w, headers[i].name.data(), headers[i].name.size());
-                w += headers[i].name.size();
+                w = put_bytes(w, headers[i].name);
                 *w++ = ':';
             }
             const std::string_view v = headers[i].value;
             if (headers[i].plain) {
-                std::memcpy(w, v.data(), v.size());
-                w += v.size();
+                w = put_bytes(w, v);
             } else {
                 const std::size_t at = static_cast<std::size_t>(w - out.data());
                 out.resize(at);
                 append_canonical_value(v, out);
                 const std::size_t now = out.size();
-                out.resize(start + names_len + values_len + 2 + signed_headers.size() + 1 +
-                           p.payload_hash.size());
+                out.resize(start + tail_bound);
                 w = out.data() + now;
             }
         }
         if (n > 0)
             *w++ = '\n';
         *w++ = '\n';
-        std::memcpy(w, signed_headers.data(), signed_headers.size());
-        w += signed_headers.size();
+        w = put_bytes(w, signed_headers);
         *w++ = '\n';
-        std::memcpy(w, p.payload_hash.data(), p.payload_hash.size());
-        w += p.payload_hash.size();
+        w = put_bytes(w, p.payload_hash);
         out.resize(static_cast<std::size_t>(w - out.data()));
         return {};
     }
@@ -661,16 +748,9 @@ namespace {
 // reuse `out` from call to call (signer::sign) do not clear it first.
 template <class... Parts>
 void assign_concat(std::string& out, const Parts&... parts) {
-    const std::string_view views[] = {std::string_view(parts)...};
-    std::size_t n = 0;
-    for (auto v : views)
-        n += v.size();
-    out.resize(n);
+    out.resize((std::string_view(parts).size() + ...));
     char* w = out.data();
-    for (auto v : views) {
-        std::memcpy(w, v.data(), v.size());
-        w += v.size();
-    }
+    ((w = put_bytes(w, std::string_view(parts))), ...);
 }
 
 void append_string_to_sign(std::string& out, std::string_view canonical, const signing_time& t,

@@ -2,6 +2,7 @@
 // redaction, the signing-key cache, time parsing, URI helpers and buffer reuse.
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <sstream>
 
 #include "helpers.hpp"
@@ -583,5 +584,35 @@ BOOST_AUTO_TEST_CASE(reused_result_equals_fresh_one) {
         BOOST_TEST(reused.authorization == fresh.authorization);
         BOOST_TEST((reused.headers_to_add == fresh.headers_to_add));
         BOOST_TEST((reused.query_to_add == fresh.query_to_add));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(header_names_of_every_length) {
+    // Names are lowercased 16 bytes at a time (8..15 bytes: two overlapping halves) with a
+    // bytewise fallback: every length and position of an upper-case letter, another token
+    // character and a forbidden byte.
+    const auto cfg = sv4::settings::json_service();
+    const sv4::signing_params p{creds, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg};
+    for (std::size_t len = 1; len <= 40; ++len) {
+        for (std::size_t at = 0; at < len; ++at) {
+            for (char c : {'Q', '_', '~', ' ', ':', '\x80', '\0'}) {
+                std::string name(len, 'x');
+                for (std::size_t i = 0; i < len; ++i)
+                    name[i] = "aZ9-"[i % 4];
+                name[at] = c;
+                const sv4::header_view h[] = {{"host", "example.com"}, {name, "v"}};
+                sv4::signing_result r;
+                const auto ec = sv4::sign({"GET", "/", h}, p, r);
+                const bool token = c == 'Q' || c == '_' || c == '~';
+                BOOST_TEST_REQUIRE((ec == (token ? std::error_code{} : sv4::error::invalid_header_name)),
+                                   "len " << len << " at " << at << " byte " << int(c));
+                if (token) {
+                    std::string lower = name;
+                    for (char& ch : lower)
+                        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                    BOOST_TEST_REQUIRE(r.canonical_request.find("\n" + lower + ":v\n") != std::string::npos);
+                }
+            }
+        }
     }
 }
