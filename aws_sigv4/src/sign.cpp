@@ -228,6 +228,23 @@ inline char* put_bytes(char* w, std::string_view s) noexcept {
     return w + n;
 }
 
+#if defined(__SSE2__)
+// Lowercases the letters of `x` into `lowered`; the lanes holding a letter, digit or '-' are 0xff.
+inline __m128i lower_alnum_dash_lanes(__m128i x, __m128i& lowered) noexcept {
+    const __m128i upper = in_range(x, _mm_set1_epi8('A'), _mm_set1_epi8('Z'));
+    const __m128i ok = _mm_or_si128(_mm_or_si128(upper, in_range(x, _mm_set1_epi8('a'), _mm_set1_epi8('z'))),
+                                    _mm_or_si128(in_range(x, _mm_set1_epi8('0'), _mm_set1_epi8('9')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('-'))));
+    lowered = _mm_or_si128(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    return ok;
+}
+
+// Lowercases 16 bytes; false when one is not a letter, digit or '-'.
+inline bool lower_alnum_dash(__m128i x, __m128i& lowered) noexcept {
+    return _mm_movemask_epi8(lower_alnum_dash_lanes(x, lowered)) == 0xffff;
+}
+#endif
+
 // Writes `name` lowercased to out[0, name.size()); false when a byte is not an HTTP token
 // character. Names made of letters, digits and '-' (nearly all)
 // are lowercased 16 bytes at a time; others take the table.
@@ -236,38 +253,42 @@ bool lower_token_name(std::string_view name, char* out) noexcept {
     const std::size_t n = name.size();
 #if defined(__SSE2__)
     if (n >= 8) {
-        const __m128i ua = _mm_set1_epi8('A'), uz = _mm_set1_epi8('Z'), la = _mm_set1_epi8('a'),
-                      lz = _mm_set1_epi8('z'), d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9'),
-                      dash = _mm_set1_epi8('-'), case_bit = _mm_set1_epi8(0x20);
-        // Lowercases 16 bytes; false when one is not a letter, digit or '-'.
-        auto lower16 = [&](__m128i x, __m128i& lowered) {
-            const __m128i upper = in_range(x, ua, uz);
-            const __m128i ok = _mm_or_si128(_mm_or_si128(upper, in_range(x, la, lz)),
-                                            _mm_or_si128(in_range(x, d0, d9), _mm_cmpeq_epi8(x, dash)));
-            lowered = _mm_or_si128(x, _mm_and_si128(upper, case_bit));
-            return _mm_movemask_epi8(ok) == 0xffff;
-        };
-        __m128i x;
         bool fast = true;
         if (n < 16) {
             // The first 8 and the last 8 bytes (overlapping), in one register.
-            x = _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+            const __m128i x =
+                _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
                                    _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8)));
             __m128i l;
-            if ((fast = lower16(x, l))) {
+            if ((fast = lower_alnum_dash(x, l))) {
                 _mm_storel_epi64(reinterpret_cast<__m128i*>(out), l);
                 _mm_storel_epi64(reinterpret_cast<__m128i*>(out + n - 8), _mm_unpackhi_epi64(l, l));
             }
         } else {
             __m128i l;
             for (std::size_t i = 0; fast && i + 16 <= n; i += 16)
-                if ((fast = lower16(load16(p + i), l)))
+                if ((fast = lower_alnum_dash(load16(p + i), l)))
                     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), l);
-            if (fast && n % 16 != 0 && (fast = lower16(load16(p + n - 16), l)))
+            if (fast && n % 16 != 0 && (fast = lower_alnum_dash(load16(p + n - 16), l)))
                 _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n - 16), l);
         }
         if (fast)
             return true;
+    } else if (n >= 4) {
+        // The first 4 and the last 4 bytes (overlapping) in the low 8 lanes.
+        std::uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        const __m128i x = _mm_unpacklo_epi32(_mm_cvtsi32_si128(static_cast<int>(a)),
+                                             _mm_cvtsi32_si128(static_cast<int>(b)));
+        __m128i l;
+        if ((_mm_movemask_epi8(lower_alnum_dash_lanes(x, l)) & 0xff) == 0xff) {
+            a = static_cast<std::uint32_t>(_mm_cvtsi128_si32(l));
+            b = static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(l, 4)));
+            std::memcpy(out, &a, 4);
+            std::memcpy(out + n - 4, &b, 4);
+            return true;
+        }
     }
 #endif
     unsigned bad = 0;
@@ -336,6 +357,11 @@ bool valid_scope_part(std::string_view s) noexcept {
 
 bool valid_key_text(std::string_view s) noexcept {
     return !s.empty() && all_in_range(s, 0x21, 0x7e);
+}
+
+// The bit of a header name (any case, not empty) in the excluded-headers filter.
+inline unsigned excluded_bit(std::string_view name) noexcept {
+    return (static_cast<unsigned>(name.size()) * 7 + static_cast<unsigned char>(lower(name[0]))) & 63;
 }
 
 struct hdr {
@@ -424,6 +450,12 @@ struct canonicalizer {
             names_heap.resize(names_total);
             names = names_heap.data();
         }
+        // A 64-bit filter of the excluded names' (length, first letter): most names miss it and
+        // skip the list (a loop of hard-to-predict length compares per header otherwise).
+        std::uint64_t excluded_filter = 0;
+        for (const auto& x : cfg.excluded_headers)
+            if (!x.empty())
+                excluded_filter |= std::uint64_t{1} << excluded_bit(x);
         bool has_host = false, has_token = false, has_content_sha = false;
         std::string_view date_value;
         bool has_date = false;
@@ -454,11 +486,12 @@ struct canonicalizer {
                 has_content_sha |= name == "x-amz-content-sha256";
             }
             bool excluded = false;
-            for (const auto& x : cfg.excluded_headers)
-                if (x.size() == name.size() && iequals(name, x)) {
-                    excluded = true;
-                    break;
-                }
+            if (excluded_filter >> excluded_bit(name) & 1)
+                for (const auto& x : cfg.excluded_headers)
+                    if (x.size() == name.size() && iequals(name, x)) {
+                        excluded = true;
+                        break;
+                    }
             if (!excluded)
                 push(name, h.value, plain);
         }

@@ -124,6 +124,9 @@ BOOST_AUTO_TEST_CASE(excluded_headers_are_configurable) {
     BOOST_TEST(r.signed_headers == "content-type;host;user-agent;x-amz-date;x-amz-target");
     cfg.excluded_headers = {"x-amz-target", "user-agent"};
     BOOST_TEST_REQUIRE(!sign_with(req, cfg, r));
+    BOOST_TEST(r.signed_headers == "content-type;host;x-amz-date");    // Excluded names in any case; an empty one excludes nothing.
+    cfg.excluded_headers = {"X-Amz-Target", "", "USER-AGENT"};
+    BOOST_TEST_REQUIRE(!sign_with(req, cfg, r));
     BOOST_TEST(r.signed_headers == "content-type;host;x-amz-date");
 }
 
