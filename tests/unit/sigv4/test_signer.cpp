@@ -2,6 +2,9 @@
 // redaction, the signing-key cache, time parsing, URI helpers and buffer reuse.
 #include <boost/test/unit_test.hpp>
 
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -124,7 +127,8 @@ BOOST_AUTO_TEST_CASE(excluded_headers_are_configurable) {
     BOOST_TEST(r.signed_headers == "content-type;host;user-agent;x-amz-date;x-amz-target");
     cfg.excluded_headers = {"x-amz-target", "user-agent"};
     BOOST_TEST_REQUIRE(!sign_with(req, cfg, r));
-    BOOST_TEST(r.signed_headers == "content-type;host;x-amz-date");    // Excluded names in any case; an empty one excludes nothing.
+    BOOST_TEST(r.signed_headers ==
+               "content-type;host;x-amz-date"); // Excluded names in any case; an empty one excludes nothing.
     cfg.excluded_headers = {"X-Amz-Target", "", "USER-AGENT"};
     BOOST_TEST_REQUIRE(!sign_with(req, cfg, r));
     BOOST_TEST(r.signed_headers == "content-type;host;x-amz-date");
@@ -618,4 +622,24 @@ BOOST_AUTO_TEST_CASE(header_names_of_every_length) {
             }
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(sha256_padding_at_every_length) {
+    // sha256::finish pads by hand (no SHA256_Final): every length around the block and padding
+    // boundaries, whole and fed in two pieces, against OpenSSL's EVP digest.
+    std::string m;
+    for (std::size_t len = 0; len <= 300; ++len) {
+        unsigned char want[EVP_MAX_MD_SIZE];
+        unsigned int want_len = 0;
+        BOOST_TEST_REQUIRE(EVP_Digest(m.data(), m.size(), want, &want_len, EVP_sha256(), nullptr) == 1);
+        const sv4::digest got = sv4::sha256_of(m);
+        BOOST_TEST_REQUIRE(std::equal(got.begin(), got.end(), want), "length " << len);
+        sv4::sha256 h;
+        h.update(std::string_view(m).substr(0, len / 3)).update(std::string_view(m).substr(len / 3));
+        const sv4::digest got2 = h.finish();
+        BOOST_TEST_REQUIRE(std::equal(got2.begin(), got2.end(), want), "length " << len << " in two pieces");
+        m.push_back(static_cast<char>('a' + len % 26));
+    }
+    BOOST_TEST(sv4::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
