@@ -95,7 +95,8 @@ inline __m128i in_range(__m128i x, __m128i lo, __m128i hi) noexcept {
 
 // True when every byte of `s` passes: `vec_ok(16 bytes)` gives 0xff in the lanes that pass,
 // `byte_ok(c)` is the same test for one byte. Strings of 16 bytes or more are checked 16 at a
-// time, the last 16 overlapping the previous ones (no byte-by-byte tail); shorter ones bytewise.
+// time, the last 16 overlapping the previous ones (no byte-by-byte tail), 8..15 bytes as two
+// overlapping halves of one register; shorter ones bytewise.
 template <class Vec, class Byte>
 inline bool all_bytes(std::string_view s, [[maybe_unused]] Vec vec_ok, Byte byte_ok) noexcept {
     const char* p = s.data();
@@ -108,6 +109,10 @@ inline bool all_bytes(std::string_view s, [[maybe_unused]] Vec vec_ok, Byte byte
                 return false;
         return i == n || _mm_movemask_epi8(vec_ok(load16(p + n - 16))) == 0xffff;
     }
+    if (n >= 8) // the first 8 and the last 8 bytes (overlapping) in one register
+        return _mm_movemask_epi8(vec_ok(_mm_unpacklo_epi64(
+                   _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                   _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8))))) == 0xffff;
 #endif
     for (std::size_t i = 0; i < n; ++i)
         if (!byte_ok(static_cast<unsigned char>(p[i])))
@@ -183,12 +188,20 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
         return _mm_movemask_epi8(_mm_cmpeq_epi8(diff, _mm_setzero_si128())) == 0xffff;
     }
 #endif
-    if (n >= 8 && n <= 16) { // two overlapping 8-byte words
+    if (n >= 8 && n <= 16) { // two overlapping 8-byte words (4-byte ones below)
         std::uint64_t a0, a1, b0, b1;
         std::memcpy(&a0, a, 8);
         std::memcpy(&a1, a + n - 8, 8);
         std::memcpy(&b0, b, 8);
         std::memcpy(&b1, b + n - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    if (n >= 4 && n < 8) {
+        std::uint32_t a0, a1, b0, b1;
+        std::memcpy(&a0, a, 4);
+        std::memcpy(&a1, a + n - 4, 4);
+        std::memcpy(&b0, b, 4);
+        std::memcpy(&b1, b + n - 4, 4);
         return ((a0 ^ b0) | (a1 ^ b1)) == 0;
     }
     for (std::size_t i = 0; i < n; ++i)

@@ -643,3 +643,25 @@ BOOST_AUTO_TEST_CASE(sha256_padding_at_every_length) {
     BOOST_TEST(sv4::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
+
+BOOST_AUTO_TEST_CASE(cache_tells_apart_inputs_differing_in_one_byte) {
+    // The cache compares its keys inline (overlapping words and 16-byte blocks): inputs of every
+    // length up to 40 that differ in a single byte are different entries.
+    for (std::size_t len = 1; len <= 40; ++len) {
+        const std::string base(len, 'a');
+        for (std::size_t at = 0; at < len; ++at) {
+            sv4::signing_key_cache cache;
+            std::string other = base;
+            other[at] = 'b';
+            cache.get(base, "20150830", "us-east-1", "s3");
+            cache.get(other, "20150830", "us-east-1", "s3");
+            cache.get("k", "20150830", base, "s3");
+            cache.get("k", "20150830", other, "s3");
+            cache.get("k", "20150830", "r", base);
+            cache.get("k", "20150830", "r", other);
+            BOOST_TEST_REQUIRE(cache.misses() == 6u, "len " << len << " at " << at);
+            BOOST_TEST_REQUIRE(cache.find(other, "20150830", "us-east-1", "s3") != nullptr);
+            BOOST_TEST_REQUIRE(cache.hits() == 1u);
+        }
+    }
+}
