@@ -79,7 +79,7 @@ struct request_options {
     /// the connection instead of returning it to the pool (engine::clients::caller drops the
     /// connection after an answer it will retry, so the retry goes out on a fresh one). Empty:
     /// keep-alive as the server allows. Runs on the client's executor; must not throw.
-    std::function<bool(const response&)> reuse_connection;
+    std::function<bool(const response&)> reuse_connection = nullptr;
 };
 
 /// Counters of the pool, overall or for one origin.
