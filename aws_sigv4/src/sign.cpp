@@ -232,7 +232,13 @@ inline char* put_bytes(char* w, std::string_view s) noexcept {
             _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), load16(p + i));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(w + n - 16), last);
 #endif
-    } else if (n < 8) {
+    } else if (n >= 4 && n < 8) {
+        std::uint32_t a, b;
+        std::memcpy(&a, p, 4);
+        std::memcpy(&b, p + n - 4, 4);
+        std::memcpy(w, &a, 4);
+        std::memcpy(w + n - 4, &b, 4);
+    } else if (n < 4) {
         for (std::size_t i = 0; i < n; ++i)
             w[i] = p[i];
     } else {
@@ -429,10 +435,16 @@ struct canonicalizer {
             return error::invalid_method;
         if (req.target.empty() || req.target[0] != '/')
             return error::invalid_target;
-        for (char c : req.target) {
-            const auto u = static_cast<unsigned char>(c);
+        // One pass: control characters, and where the query and the fragment start.
+        std::size_t qpos = std::string_view::npos, fragment = req.target.size();
+        for (std::size_t i = 0; i < req.target.size(); ++i) {
+            const auto u = static_cast<unsigned char>(req.target[i]);
             if (u < 0x20 || u == 0x7f)
                 return error::invalid_target;
+            if (u == '?' && qpos == std::string_view::npos && i < fragment)
+                qpos = i;
+            else if (u == '#' && fragment == req.target.size())
+                fragment = i;
         }
 
         // Headers: the request's, less excluded ones, plus the signer's additions (at most 3).
@@ -567,10 +579,7 @@ struct canonicalizer {
         }
 
         // Method, canonical URI and canonical query.
-        std::string_view target = req.target;
-        if (auto hash = target.find('#'); hash != std::string_view::npos)
-            target = target.substr(0, hash);
-        const auto qpos = target.find('?');
+        const std::string_view target = req.target.substr(0, fragment); // a fragment is not signed
         const std::string_view path = target.substr(0, qpos);
         const std::string_view query =
             qpos == std::string_view::npos ? std::string_view{} : target.substr(qpos + 1);

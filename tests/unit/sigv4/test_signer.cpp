@@ -665,3 +665,20 @@ BOOST_AUTO_TEST_CASE(cache_tells_apart_inputs_differing_in_one_byte) {
         }
     }
 }
+
+BOOST_AUTO_TEST_CASE(fragment_and_query_split) {
+    // The query starts at the first '?' before any '#'; from the first '#' on nothing is signed.
+    const auto cfg = sv4::settings::json_service();
+    const sv4::signing_params p{creds, "us-east-1", "athena", t0(), sv4::payload::empty_sha256, cfg};
+    const sv4::header_view h[] = {{"host", "example.com"}};
+    auto canonical = [&](std::string_view target) {
+        std::string out, signed_headers;
+        BOOST_TEST_REQUIRE(!sv4::canonical_request({"GET", target, h}, p, out, signed_headers));
+        return out;
+    };
+    BOOST_TEST(canonical("/a?b=1#c?d") == canonical("/a?b=1"));
+    BOOST_TEST(canonical("/a#b?c=1") == canonical("/a"));
+    BOOST_TEST(canonical("/a?b=?#") == canonical("/a?b=%3F"));
+    BOOST_TEST(canonical("/#") == canonical("/"));
+    BOOST_TEST(canonical("/a?b#") != canonical("/a"));
+}
