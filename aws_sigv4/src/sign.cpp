@@ -959,10 +959,7 @@ std::error_code sign_with_key(const request_view& req, const signing_params& p, 
     const std::size_t scope_len = p.time.date().size() + p.region.size() + p.service.size() + 15;
     if (scope_len <= sizeof scope_buf) {
         char* w = scope_buf;
-        auto put = [&](std::string_view s) {
-            std::memcpy(w, s.data(), s.size());
-            w += s.size();
-        };
+        auto put = [&](std::string_view s) { w = put_bytes(w, s); };
         put(p.time.date());
         put("/");
         put(p.region);
