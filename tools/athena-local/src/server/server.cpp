@@ -403,6 +403,16 @@ std::string virtual_host_bucket(std::string_view host) {
     return {};
 }
 
+/// What the verifier sees of a request: method, raw target, every header as received, the body (views).
+template <class Message>
+auth::incoming incoming_of(const Message& m, const std::string& target, std::string_view body) {
+    auth::incoming in{std::string_view(m.method_string().data(), m.method_string().size()), target, {}, body};
+    for (auto& f : m)
+        in.headers.emplace_back(std::string_view(f.name_string().data(), f.name_string().size()),
+                                std::string_view(f.value().data(), f.value().size()));
+    return in;
+}
+
 /// The S3 request a verified HTTP request names: bucket and key (path-style or virtual-hosted), query, headers.
 s3::request make_s3_request(const auth::incoming& in, const std::string& target, const std::string& host,
                             const std::string& request_id) {
@@ -551,12 +561,8 @@ asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stre
         co_return false;
     std::string request_id = next_request_id();
     std::string target(head.target());
-    std::vector<std::pair<std::string_view, std::string_view>> headers;
-    for (auto& f : head)
-        headers.emplace_back(std::string_view(f.name_string().data(), f.name_string().size()),
-                             std::string_view(f.value().data(), f.value().size()));
-    auth::incoming in{std::string_view(head.method_string().data(), head.method_string().size()), target,
-                      std::move(headers), {}, true};
+    auth::incoming in = incoming_of(head, target, {});
+    in.body_deferred = true;
     s3::request sr = make_s3_request(in, target, std::string(head[http::field::host]), request_id);
     std::string what = sr.method + " /" + sr.bucket + (sr.key.empty() ? "" : "/" + sr.key);
     bool expect_continue = beast::iequals(head[http::field::expect], "100-continue");
@@ -738,12 +744,7 @@ asio::awaitable<void> server::impl::session(std::shared_ptr<beast::tcp_stream> s
 
         std::string request_id = next_request_id();
         std::string target(req.target());
-        std::vector<std::pair<std::string_view, std::string_view>> headers;
-        for (auto& f : req)
-            headers.emplace_back(std::string_view(f.name_string().data(), f.name_string().size()),
-                                 std::string_view(f.value().data(), f.value().size()));
-        auth::incoming in{std::string_view(req.method_string().data(), req.method_string().size()), target,
-                            std::move(headers), req.body()};
+        auth::incoming in = incoming_of(req, target, req.body());
 
         unsigned status = 200;
         std::vector<std::pair<std::string, std::string>> out_headers;
