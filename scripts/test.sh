@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the release build, the ASan+UBSan build and a short
 # libFuzzer run of every fuzz target. Exits non-zero on the first failing stage.
-#   FUZZ_SECONDS   seconds per fuzz target (default 15)
+#   FUZZ_SECONDS   seconds per fuzz target (default 8)
 #   BB_JOBS        parallel jobs (default: nproc)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=${BB_JOBS:-$(nproc)}
-fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_seconds=${FUZZ_SECONDS:-8}
 
 "$root/scripts/setup.sh"
 
