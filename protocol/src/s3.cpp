@@ -109,6 +109,11 @@ std::error_code read_metadata(const http_response_view& r, object_metadata& out)
             out.metadata.insert_or_assign(std::move(name), std::string(h.value));
         }
     }
+    for (std::string_view algo : {"crc32", "crc32c", "crc64nvme", "sha1", "sha256"}) {
+        const std::string name = "x-amz-checksum-" + std::string(algo);
+        if (auto v = r.header(name))
+            out.checksums.insert_or_assign(std::string(algo), std::string(*v));
+    }
     return {};
 }
 
@@ -295,10 +300,12 @@ std::error_code decode_put_object(const http_response_view& r, put_object_output
 }
 
 std::error_code build_head_object(const config& cfg, std::string_view bucket, std::string_view key,
-                                  http_request& out) {
+                                  http_request& out, bool checksum_mode) {
     BB_TRY(check_bucket(bucket));
     BB_TRY(check_key(key));
     locate(cfg, "HEAD", bucket, key, out);
+    if (checksum_mode)
+        out.headers.emplace_back("x-amz-checksum-mode", "ENABLED");
     return {};
 }
 
@@ -453,13 +460,15 @@ std::error_code decode_delete_objects(const http_response_view& r, delete_object
 
 std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket,
                                               std::string_view key, http_request& out,
-                                              std::string_view content_type) {
+                                              std::string_view content_type, std::string_view checksum_algorithm) {
     BB_TRY(check_bucket(bucket));
     BB_TRY(check_key(key));
     locate(cfg, "POST", bucket, key, out);
     out.query.emplace_back("uploads", "");
     if (!content_type.empty())
         out.headers.emplace_back("Content-Type", std::string(content_type));
+    if (!checksum_algorithm.empty())
+        out.headers.emplace_back("x-amz-checksum-algorithm", std::string(checksum_algorithm));
     return {};
 }
 
@@ -520,6 +529,8 @@ std::error_code build_complete_multipart_upload(const config& cfg, std::string_v
     for (const auto& p : parts) {
         body += "<Part>";
         element(body, "ETag", p.etag);
+        if (!p.checksum_crc32c.empty())
+            element(body, "ChecksumCRC32C", p.checksum_crc32c);
         element(body, "PartNumber", std::to_string(p.part_number));
         body += "</Part>";
     }

@@ -6,6 +6,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -17,12 +18,13 @@ constexpr std::string_view crc_trailer_name = "x-amz-checksum-crc32c";
 class aws_chunked_provider final : public http::body_provider {
 public:
     aws_chunked_provider(std::shared_ptr<http::body_provider> inner, const aws_sigv4::chunk_signer& signer,
-                         std::size_t chunk_size, bool trailer)
+                         std::size_t chunk_size, bool trailer, std::optional<std::uint32_t> trailer_value)
         : inner_(std::move(inner))
         , seed_(signer)
         , signer_(signer)
         , chunk_size_(chunk_size)
-        , trailer_(trailer) {
+        , trailer_(trailer)
+        , trailer_value_(trailer_value) {
         const aws_sigv4::header_view placeholder[] = {{crc_trailer_name, "AAAAAA=="}};
         size_ = aws_sigv4::aws_chunked_length(inner_->size(), chunk_size_, aws_sigv4::chunk_mode::signed_chunks,
                                               trailer_ ? std::span<const aws_sigv4::header_view>(placeholder)
@@ -84,13 +86,13 @@ private:
             }
             consumed_ += got;
             const std::string_view chunk(data_.data(), got);
-            if (trailer_)
+            if (trailer_ && !trailer_value_)
                 crc_ = aws_sigv4::crc32c(crc_, chunk.data(), chunk.size());
             return signer_.add_chunk(chunk, out_);
         }
         done_ = true;
         if (trailer_) {
-            const std::string value = aws_sigv4::crc32c_base64(crc_);
+            const std::string value = aws_sigv4::crc32c_base64(trailer_value_.value_or(crc_));
             const aws_sigv4::header_view t[] = {{crc_trailer_name, value}};
             return signer_.finish(t, out_);
         }
@@ -102,6 +104,7 @@ private:
     aws_sigv4::chunk_signer signer_;
     std::size_t chunk_size_;
     bool trailer_;
+    std::optional<std::uint32_t> trailer_value_;
     std::uint64_t size_ = 0;
     std::vector<char> data_;
     std::string out_;
@@ -158,48 +161,113 @@ std::string content_md5(std::string_view body) {
     return aws_sigv4::base64_encode(md, len);
 }
 
-std::error_code digest_file_range(const std::string& path, std::uint64_t offset, std::uint64_t length,
-                                  bool sha256, bool md5, bool crc32c, range_digests& out) {
-    out = {};
+struct range_digester::impl {
+    std::shared_ptr<http::body_provider> file;
+    bool sha256 = false, md5 = false, crc32c = false;
+    aws_sigv4::sha256 sha;
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> mctx{nullptr, &EVP_MD_CTX_free};
+    std::uint32_t crc = 0;
+    std::uint64_t left = 0;
+    std::vector<char> buf;
+};
+
+range_digester::range_digester() = default;
+range_digester::~range_digester() = default;
+
+std::error_code range_digester::open(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                                     bool sha256, bool md5, bool crc32c) {
+    p_ = std::make_unique<impl>();
     auto fr = http::make_file_range_provider(path, offset, length);
     if (fr.ec)
         return fr.ec;
-    aws_sigv4::sha256 sha;
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> mctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-    if (md5 && (!mctx || EVP_DigestInit_ex(mctx.get(), EVP_md5(), nullptr) != 1))
-        return std::make_error_code(std::errc::not_enough_memory);
-    std::uint32_t crc = 0;
-    std::vector<char> buf(256 * 1024);
-    for (std::uint64_t left = length; left > 0;) {
-        std::error_code ec;
-        const std::size_t n = fr.provider->read(buf, ec);
-        if (ec)
-            return ec;
-        if (n == 0)
-            return std::make_error_code(std::errc::io_error);
-        if (sha256)
-            sha.update(buf.data(), n);
-        if (md5)
-            EVP_DigestUpdate(mctx.get(), buf.data(), n);
-        if (crc32c)
-            crc = aws_sigv4::crc32c(crc, buf.data(), n);
-        left -= n;
-    }
-    if (sha256)
-        out.sha256_hex = aws_sigv4::to_hex_string(sha.finish());
+    p_->file = std::move(fr.provider);
+    p_->sha256 = sha256;
+    p_->md5 = md5;
+    p_->crc32c = crc32c;
     if (md5) {
-        std::array<std::uint8_t, 16> d{};
-        unsigned int len = 0;
-        EVP_DigestFinal_ex(mctx.get(), d.data(), &len);
-        out.md5 = d;
+        p_->mctx.reset(EVP_MD_CTX_new());
+        if (!p_->mctx || EVP_DigestInit_ex(p_->mctx.get(), EVP_md5(), nullptr) != 1)
+            return std::make_error_code(std::errc::not_enough_memory);
     }
-    if (crc32c)
-        out.crc32c = crc;
+    p_->left = length;
+    p_->buf.resize(256 * 1024);
     return {};
 }
 
+bool range_digester::done() const noexcept {
+    return !p_ || p_->left == 0;
+}
+
+std::error_code range_digester::step(std::size_t max_bytes) {
+    if (!p_ || !p_->file)
+        return std::make_error_code(std::errc::invalid_argument);
+    auto& d = *p_;
+    for (std::size_t budget = max_bytes; d.left > 0 && budget > 0;) {
+        const std::size_t want = static_cast<std::size_t>(
+            std::min<std::uint64_t>({d.left, d.buf.size(), static_cast<std::uint64_t>(budget)}));
+        std::error_code ec;
+        const std::size_t n = d.file->read({d.buf.data(), want}, ec);
+        if (ec)
+            return ec;
+        if (n == 0)
+            return std::make_error_code(std::errc::io_error); // the file shrank
+        if (d.sha256)
+            d.sha.update(d.buf.data(), n);
+        if (d.md5)
+            EVP_DigestUpdate(d.mctx.get(), d.buf.data(), n);
+        if (d.crc32c)
+            d.crc = aws_sigv4::crc32c(d.crc, d.buf.data(), n);
+        d.left -= n;
+        budget -= std::min(budget, n);
+    }
+    return {};
+}
+
+range_digests range_digester::finish() {
+    range_digests out;
+    if (!p_)
+        return out;
+    auto& d = *p_;
+    if (d.sha256)
+        out.sha256_hex = aws_sigv4::to_hex_string(d.sha.finish());
+    if (d.md5) {
+        std::array<std::uint8_t, 16> m{};
+        unsigned int len = 0;
+        EVP_DigestFinal_ex(d.mctx.get(), m.data(), &len);
+        out.md5 = m;
+    }
+    if (d.crc32c)
+        out.crc32c = d.crc;
+    p_.reset();
+    return out;
+}
+
+std::error_code digest_file_range(const std::string& path, std::uint64_t offset, std::uint64_t length,
+                                  bool sha256, bool md5, bool crc32c, range_digests& out) {
+    out = {};
+    range_digester d;
+    if (auto ec = d.open(path, offset, length, sha256, md5, crc32c))
+        return ec;
+    while (!d.done())
+        if (auto ec = d.step(std::size_t(1) << 30))
+            return ec;
+    out = d.finish();
+    return {};
+}
+
+needed_digests digests_needed(const payload_settings& settings) noexcept {
+    const bool chunked = settings.mode == payload_mode::aws_chunked;
+    const bool trailer = chunked && settings.checksum == checksum_mode::crc32c;
+    needed_digests n;
+    n.sha256 = settings.mode == payload_mode::signed_sha256;
+    n.md5 = settings.checksum == checksum_mode::content_md5;
+    n.crc32c = settings.checksum == checksum_mode::crc32c && !trailer && !settings.known_crc32c;
+    return n;
+}
+
 std::error_code attach_file_body(http::request& req, const std::string& path, std::uint64_t offset,
-                                 std::uint64_t length, const payload_settings& settings, prepared_body& out) {
+                                 std::uint64_t length, const payload_settings& settings, prepared_body& out,
+                                 const range_digests* precomputed) {
     out = {};
     if (!req.body.empty() || req.provider)
         return std::make_error_code(std::errc::invalid_argument);
@@ -213,14 +281,22 @@ std::error_code attach_file_body(http::request& req, const std::string& path, st
     const bool trailer = chunked && settings.checksum == checksum_mode::crc32c;
     const bool want_sha = settings.mode == payload_mode::signed_sha256;
     const bool want_md5 = settings.checksum == checksum_mode::content_md5;
-    const bool want_crc = settings.checksum == checksum_mode::crc32c && !trailer;
-    if (want_sha || want_md5 || want_crc) {
+    const bool crc = settings.checksum == checksum_mode::crc32c;
+    const bool want_crc = crc && !trailer && !settings.known_crc32c;
+    if (precomputed) {
+        out.digests = *precomputed;
+        if ((want_sha && !out.digests.sha256_hex) || (want_md5 && !out.digests.md5) ||
+            (want_crc && !out.digests.crc32c))
+            return std::make_error_code(std::errc::invalid_argument);
+    } else if (want_sha || want_md5 || want_crc) {
         if (auto ec = digest_file_range(path, offset, length, want_sha, want_md5, want_crc, out.digests))
             return ec;
     }
     if (want_md5)
         req.headers.emplace_back("Content-MD5", out.digests.md5_base64());
-    if (want_crc)
+    if (crc && settings.known_crc32c)
+        out.digests.crc32c = settings.known_crc32c;
+    if (crc && !trailer)
         req.headers.emplace_back("x-amz-checksum-crc32c", aws_sigv4::crc32c_base64(*out.digests.crc32c));
     req.provider = fr.provider;
 
@@ -238,15 +314,16 @@ std::error_code attach_file_body(http::request& req, const std::string& path, st
             req.headers.emplace_back("x-amz-decoded-content-length", std::to_string(length));
             if (trailer)
                 req.headers.emplace_back("x-amz-trailer", std::string(crc_trailer_name));
-            out.payload.on_signed = [inner = fr.provider, chunk = settings.chunk_size,
-                                     trailer](const clients::signed_attempt& a, http::request& r) -> std::error_code {
+            out.payload.on_signed = [inner = fr.provider, chunk = settings.chunk_size, trailer,
+                                     known = settings.known_crc32c](const clients::signed_attempt& a,
+                                                                     http::request& r) -> std::error_code {
                 const auto key =
                     aws_sigv4::derive_signing_key(a.creds.secret_access_key, a.time.date(), a.region, a.service);
                 const aws_sigv4::chunk_signer cs(key, a.time, a.region, a.service, a.seed_signature,
                                                  aws_sigv4::chunk_mode::signed_chunks);
                 if (auto ec = inner->rewind())
                     return ec;
-                r.provider = make_aws_chunked_provider(inner, cs, chunk, trailer);
+                r.provider = make_aws_chunked_provider(inner, cs, chunk, trailer, known);
                 return {};
             };
             break;
@@ -257,8 +334,10 @@ std::error_code attach_file_body(http::request& req, const std::string& path, st
 
 std::shared_ptr<http::body_provider> make_aws_chunked_provider(std::shared_ptr<http::body_provider> inner,
                                                                const aws_sigv4::chunk_signer& signer,
-                                                               std::size_t chunk_size, bool crc32c_trailer) {
-    return std::make_shared<aws_chunked_provider>(std::move(inner), signer, chunk_size, crc32c_trailer);
+                                                               std::size_t chunk_size, bool crc32c_trailer,
+                                                               std::optional<std::uint32_t> trailer_value) {
+    return std::make_shared<aws_chunked_provider>(std::move(inner), signer, chunk_size, crc32c_trailer,
+                                                  trailer_value);
 }
 
 } // namespace engine::s3

@@ -7,6 +7,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <aws_sigv4/crc32c.hpp>
+
 #include <openssl/evp.h>
 
 #include <sys/stat.h>
@@ -55,7 +57,14 @@ awaitable<void> part_worker(client& c, upload_state& st, const upload_options& o
                 }
                 co_return;
             }
-            st.done[idx] = {idx + 1, r.value.etag};
+            st.done[idx] = {idx + 1, r.value.etag, {}};
+            // With CRC32C, CompleteMultipartUpload lists each part's checksum (S3 requires it when the
+            // upload was created with x-amz-checksum-algorithm).
+            if (opt.payload.checksum == checksum_mode::crc32c)
+                st.done[idx].checksum_crc32c = !r.value.checksum_crc32c.empty() ? r.value.checksum_crc32c
+                                               : r.value.digests.crc32c
+                                                   ? aws_sigv4::crc32c_base64(*r.value.digests.crc32c)
+                                                   : std::string{};
             st.md5s[idx] = r.value.digests.md5;
             st.bytes_done += len;
             if (opt.on_progress)
@@ -166,7 +175,11 @@ awaitable<op_result<upload_result>> upload_file(client& c, std::string bucket, s
     out.value.part_size = st.part_size;
     out.value.parts = st.parts;
 
-    auto created = co_await c.create_multipart_upload(bucket, key, opt.content_type);
+    // Named arguments (no defaulted class-type arguments inside co_await: g++ 12).
+    std::string content_type = opt.content_type;
+    std::string checksum_algorithm = opt.payload.checksum == checksum_mode::crc32c ? "CRC32C" : "";
+    auto created = co_await c.create_multipart_upload(bucket, key, std::move(content_type),
+                                                      std::move(checksum_algorithm));
     if (!created.ok()) {
         out.call = std::move(created.call);
         co_return out;

@@ -94,8 +94,9 @@ struct put_object_output {
 };
 std::error_code decode_put_object(const http_response_view& r, put_object_output& out);
 
+/// With `checksum_mode`, asks for the object's stored checksums (x-amz-checksum-mode: ENABLED).
 std::error_code build_head_object(const config& cfg, std::string_view bucket, std::string_view key,
-                                  http_request& out);
+                                  http_request& out, bool checksum_mode = false);
 struct object_metadata {
     std::optional<std::uint64_t> content_length;
     std::string content_type;
@@ -103,6 +104,9 @@ struct object_metadata {
     std::string version_id;
     std::optional<timestamp> last_modified;
     std::map<std::string, std::string> metadata; ///< x-amz-meta-* (names lower-cased, prefix removed)
+    /// x-amz-checksum-<algorithm> headers (crc32, crc32c, crc64nvme, sha1, sha256; key lower-case, value
+    /// as sent, base64): S3 sends them on HeadObject/GetObject with checksum mode.
+    std::map<std::string, std::string> checksums;
 };
 /// Errors also: bad_value for an unreadable Content-Length.
 std::error_code decode_head_object(const http_response_view& r, object_metadata& out);
@@ -187,9 +191,12 @@ std::error_code decode_delete_objects(const http_response_view& r, delete_object
 
 // ---- multipart uploads -------------------------------------------------------------------------
 
+/// `checksum_algorithm` (e.g. "CRC32C"): x-amz-checksum-algorithm, which S3 requires when the parts
+/// will carry x-amz-checksum-* headers.
 std::error_code build_create_multipart_upload(const config& cfg, std::string_view bucket,
                                               std::string_view key, http_request& out,
-                                              std::string_view content_type = {});
+                                              std::string_view content_type = {},
+                                              std::string_view checksum_algorithm = {});
 struct create_multipart_upload_output {
     std::string bucket;
     std::string key;
@@ -209,6 +216,7 @@ std::error_code decode_upload_part(const http_response_view& r, std::string& eta
 struct completed_part {
     int part_number = 0;
     std::string etag;
+    std::string checksum_crc32c = {}; ///< base64; sent as <ChecksumCRC32C> when not empty
 };
 /// CompleteMultipartUpload; parts must be non-empty and strictly ascending in part number
 /// (invalid_parameter).

@@ -205,8 +205,29 @@ BOOST_AUTO_TEST_CASE(put_and_head_object) {
     BOOST_TEST(m.content_type == "image/jpeg");
     BOOST_TEST(format_iso8601(m.last_modified.value()) == "2016-12-15T01:19:41.000Z");
     BOOST_TEST(m.metadata.at("origin") == "tpch");
+    BOOST_TEST(m.checksums.empty());
     hr.headers[0].second = "12a";
     BOOST_TEST(decode_head_object(hr.view(), m) == error::bad_value);
+
+    // Checksum mode: the request asks for them, the answer's x-amz-checksum-* are kept.
+    http_request hq;
+    BOOST_REQUIRE(!build_head_object(aws(), "b", "k", hq, true));
+    BOOST_TEST(hq.headers.size() == 1u);
+    BOOST_TEST(hq.headers[0].first == "x-amz-checksum-mode");
+    BOOST_TEST(hq.headers[0].second == "ENABLED");
+    BOOST_REQUIRE(!build_head_object(aws(), "b", "k", hq));
+    BOOST_TEST(hq.headers.empty());
+    test::response cr{200,
+                      {{"Content-Length", "9"},
+                       {"x-amz-checksum-crc32c", "4waSgw=="},
+                       {"X-Amz-Checksum-SHA256", "FeKw08M4keuw8e9gnsQZQgwg4yDOlMZfvIwzEkSOsiU="},
+                       {"x-amz-checksum-type", "FULL_OBJECT"}},
+                      ""};
+    object_metadata cm;
+    BOOST_REQUIRE(!decode_head_object(cr.view(), cm));
+    BOOST_TEST(cm.checksums.size() == 2u);
+    BOOST_TEST(cm.checksums.at("crc32c") == "4waSgw==");
+    BOOST_TEST(cm.checksums.at("sha256") == "FeKw08M4keuw8e9gnsQZQgwg4yDOlMZfvIwzEkSOsiU=");
 }
 
 BOOST_AUTO_TEST_CASE(get_object_partial) {
@@ -312,6 +333,11 @@ BOOST_AUTO_TEST_CASE(multipart_requests) {
         !build_create_multipart_upload(aws(), "examplebucket", "largeobject", r, "application/octet-stream"));
     BOOST_TEST(r.method == "POST");
     BOOST_TEST(r.target() == "/largeobject?uploads");
+    BOOST_TEST(r.headers.size() == 1u);
+    BOOST_REQUIRE(!build_create_multipart_upload(aws(), "examplebucket", "largeobject", r, "", "CRC32C"));
+    BOOST_TEST(r.headers.size() == 1u);
+    BOOST_TEST(r.headers[0].first == "x-amz-checksum-algorithm");
+    BOOST_TEST(r.headers[0].second == "CRC32C");
     BOOST_REQUIRE(!build_upload_part(local(), "examplebucket", "large object", "up/1", 7, r, "data"));
     BOOST_TEST(r.method == "PUT");
     BOOST_TEST(r.target() == "/examplebucket/large%20object?partNumber=7&uploadId=up%2F1");
@@ -325,6 +351,10 @@ BOOST_AUTO_TEST_CASE(multipart_requests) {
         R"("http://s3.amazonaws.com/doc/2006-03-01/"><Part><ETag>&quot;d8c2eafd90c266e19ab9dcacc479f8af)"
         R"(&quot;</ETag><PartNumber>1</PartNumber></Part><Part><ETag>&quot;e1&quot;</ETag>)"
         R"(<PartNumber>2</PartNumber></Part></CompleteMultipartUpload>)");
+    parts = {{1, "\"e1\"", "4waSgw=="}};
+    BOOST_REQUIRE(!build_complete_multipart_upload(aws(), "b", "k", "U", parts, r));
+    BOOST_TEST(r.body.find("<Part><ETag>&quot;e1&quot;</ETag><ChecksumCRC32C>4waSgw==</ChecksumCRC32C>"
+                           "<PartNumber>1</PartNumber></Part>") != std::string::npos);
     parts = {{2, "a"}, {1, "b"}};
     BOOST_TEST(build_complete_multipart_upload(aws(), "b", "k", "U", parts, r) == error::invalid_parameter);
     BOOST_TEST(build_complete_multipart_upload(aws(), "b", "k", "U", {}, r) == error::missing_parameter);

@@ -67,6 +67,7 @@ struct upload_file_output {
     std::string version_id;
     range_digests digests; ///< computed before sending (MD5 when Content-MD5 was sent)
     std::uint64_t bytes = 0;
+    std::string checksum_crc32c; ///< x-amz-checksum-crc32c the server answered (base64), if it did
 };
 
 /// Totals of a paged listing.
@@ -100,7 +101,9 @@ public:
     /// PutObject from a file range, streamed (see payload.hpp for the modes). `in.body` must be empty.
     boost::asio::awaitable<op_result<upload_file_output>>
     put_object_file(ps3::put_object_input in, file_range src, payload_settings payload = {});
-    boost::asio::awaitable<op_result<ps3::object_metadata>> head_object(std::string bucket, std::string key);
+    /// With `checksum_mode`, value.checksums has the object's stored checksums (x-amz-checksum-mode).
+    boost::asio::awaitable<op_result<ps3::object_metadata>> head_object(std::string bucket, std::string key,
+                                                                        bool checksum_mode = false);
     /// GetObject into memory (limited by request_options.max_body).
     boost::asio::awaitable<op_result<get_object_data>> get_object(ps3::get_object_input in);
     /// GetObject streamed into `sink` chunk by chunk; the object is never held in memory.
@@ -128,7 +131,8 @@ public:
 
     // ---- multipart ----
     boost::asio::awaitable<op_result<ps3::create_multipart_upload_output>>
-    create_multipart_upload(std::string bucket, std::string key, std::string content_type = {});
+    create_multipart_upload(std::string bucket, std::string key, std::string content_type = {},
+                            std::string checksum_algorithm = {});
     /// UploadPart with an in-memory body (signed SHA-256, Content-MD5); value = the part's ETag.
     boost::asio::awaitable<op_result<std::string>> upload_part(std::string bucket, std::string key,
                                                                std::string upload_id, int part_number,

@@ -42,6 +42,10 @@ struct payload_settings {
     checksum_mode checksum = checksum_mode::content_md5;
     /// aws_chunked: payload bytes per signed chunk (AWS SDKs use 64 KiB; at least 8 KiB).
     std::size_t chunk_size = 64 * 1024;
+    /// With checksum crc32c: the range's CRC32C when the caller already knows it (e.g. from a manifest).
+    /// It is sent as is (header, or aws-chunked trailer) and the range is not read to compute it, so
+    /// the server checks the bytes it receives against the caller's value (a wrong one: BadDigest).
+    std::optional<std::uint32_t> known_crc32c = std::nullopt;
 };
 
 /// "signed", "unsigned", "aws-chunked" (and back); for command lines and logs.
@@ -67,6 +71,34 @@ std::string content_md5(std::string_view body);
 std::error_code digest_file_range(const std::string& path, std::uint64_t offset, std::uint64_t length,
                                   bool sha256, bool md5, bool crc32c, range_digests& out);
 
+/// The same, a slice at a time, so that an event loop can run other work between slices (hashing an
+/// 8 MiB part with MD5 takes ~12 ms, during which no other socket would be served).
+class range_digester {
+public:
+    range_digester();
+    ~range_digester();
+    range_digester(const range_digester&) = delete;
+    range_digester& operator=(const range_digester&) = delete;
+    std::error_code open(const std::string& path, std::uint64_t offset, std::uint64_t length, bool sha256,
+                         bool md5, bool crc32c);
+    /// Digests up to `max_bytes` more of the range.
+    std::error_code step(std::size_t max_bytes);
+    bool done() const noexcept;
+    /// The digests, once done().
+    range_digests finish();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> p_;
+};
+
+/// Which digests attach_file_body needs for `settings` (the pre-read; all false: none).
+struct needed_digests {
+    bool sha256 = false, md5 = false, crc32c = false;
+    bool any() const noexcept { return sha256 || md5 || crc32c; }
+};
+needed_digests digests_needed(const payload_settings& settings) noexcept;
+
 /// A body to send: the file range, with everything the request and the caller need.
 struct prepared_body {
     clients::payload_options payload; ///< pass to caller::call
@@ -74,15 +106,20 @@ struct prepared_body {
 };
 
 /// Sets up `req` (provider, Content-MD5 / x-amz-checksum-crc32c / aws-chunked headers) and returns
-/// the payload options to sign it with. The request must not carry a body yet.
+/// the payload options to sign it with. The request must not carry a body yet. `precomputed`: the
+/// digests_needed() of the range, already computed (e.g. by a range_digester); else they are
+/// computed here in one blocking pass.
 std::error_code attach_file_body(http::request& req, const std::string& path, std::uint64_t offset,
-                                 std::uint64_t length, const payload_settings& settings, prepared_body& out);
+                                 std::uint64_t length, const payload_settings& settings, prepared_body& out,
+                                 const range_digests* precomputed = nullptr);
 
 /// The aws-chunked framing of `inner` (payload bytes) through `signer`, in chunks of `chunk_size`;
-/// with `crc32c_trailer` the final chunk carries "x-amz-checksum-crc32c:<base64>" (signed).
-/// size() is the exact framed length; rewind() starts over from the seed signature.
+/// with `crc32c_trailer` the final chunk carries "x-amz-checksum-crc32c:<base64>" (signed), the CRC32C
+/// of the bytes sent or `trailer_value` when given. size() is the exact framed length; rewind() starts
+/// over from the seed signature.
 std::shared_ptr<http::body_provider> make_aws_chunked_provider(std::shared_ptr<http::body_provider> inner,
                                                                const aws_sigv4::chunk_signer& signer,
-                                                               std::size_t chunk_size, bool crc32c_trailer);
+                                                               std::size_t chunk_size, bool crc32c_trailer,
+                                                               std::optional<std::uint32_t> trailer_value = {});
 
 } // namespace engine::s3
