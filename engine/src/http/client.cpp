@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -17,7 +18,7 @@ namespace asio = boost::asio;
 namespace {
 
 using detail::aborted_code;
-using detail::is_cancelled;
+using detail::cancelled;
 
 struct outcome {
     std::error_code ec;
@@ -36,9 +37,15 @@ bool stale_connection_error(const std::error_code& ec) {
            ec == std::errc::broken_pipe || ec == std::errc::connection_aborted;
 }
 
-asio::awaitable<outcome> run_request(std::shared_ptr<detail::pool> p, request req, request_options opt) {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    outcome o;
+// A plain function, so that the temporary is not kept in the coroutine's frame.
+void clear(response& r) {
+    r = response{};
+}
+
+// The request itself, in the awaiting coroutine (no frame of its own beyond this one): `req` and
+// `opt` are read in place, the answer goes to `out` (written only when a complete response arrived).
+asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, const request& req,
+                                            const request_options& opt, response& out) {
     const auto deadline = opt.timeout.count() > 0 ? clock::now() + opt.timeout : clock::time_point::max();
     exchange_params params;
     params.max_body = opt.max_body;
@@ -49,32 +56,48 @@ asio::awaitable<outcome> run_request(std::shared_ptr<detail::pool> p, request re
 
     for (int attempt = 0;; ++attempt) {
         detail::lease l;
-        if (auto ec = co_await p->acquire(req.to, deadline, l)) {
-            o.ec = ec;
-            co_return o;
+        {
+            // The wait for a connection, in this frame (no coroutine of its own): most requests
+            // in flight are here when there are more of them than connections.
+            std::optional<detail::pool_waiter> w;
+            std::error_code ec;
+            auto step = p->start_acquire(req.to, deadline, l, w, ec);
+            while (step == detail::acquire_step::wait) {
+                auto [wec] = co_await w->timer.async_wait(asio::as_tuple(asio::deferred));
+                step = p->after_wait(w, cancelled(co_await asio::this_coro::cancellation_state), wec, deadline, l, ec);
+            }
+            if (step == detail::acquire_step::connect)
+                ec = co_await p->connect(deadline, l);
+            if (ec)
+                co_return ec;
         }
         params.deadline = earliest(deadline, opt.request_timeout);
-        response resp;
-        auto r = co_await l.conn()->exchange(req, params, resp);
-        if (!r.ec && !(co_await is_cancelled())) {
-            l.release(r.reusable && (!opt.reuse_connection || opt.reuse_connection(resp)));
-            o.resp = std::move(resp);
-            co_return o;
+        auto r = co_await l.conn()->exchange(req, params, out);
+        const bool was_cancelled = cancelled(co_await asio::this_coro::cancellation_state);
+        if (!r.ec && !was_cancelled) {
+            l.release(r.reusable && (!opt.reuse_connection || opt.reuse_connection(out)));
+            co_return std::error_code{};
         }
         const bool reused = l.reused();
         l.release(false);
-        if (co_await is_cancelled()) {
-            o.ec = aborted_code();
-            co_return o;
-        }
+        clear(out); // no complete answer: nothing of it is reported
+        if (was_cancelled)
+            co_return aborted_code();
         // A reused connection that failed before any response byte: the server most likely closed
         // it while idle. Retry once on a fresh connection.
         if (attempt == 0 && reused && !r.response_started && opt.retry_stale_connection &&
             stale_connection_error(r.ec) && opt.sink == nullptr && (!req.provider || !req.provider->rewind()))
             continue;
-        o.ec = r.ec;
-        co_return o;
+        co_return r.ec;
     }
+}
+
+// async_request's operation: owns the request and options, on its own coroutine thread.
+asio::awaitable<outcome> run_request(std::shared_ptr<detail::pool> p, request req, request_options opt) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    outcome o;
+    o.ec = co_await do_request(std::move(p), req, opt, o.resp);
+    co_return o;
 }
 
 } // namespace
@@ -112,6 +135,10 @@ void client::close_idle() noexcept {
 }
 void client::close() noexcept {
     pool_->close();
+}
+
+asio::awaitable<std::error_code> client::send(const request& req, const request_options& opt, response& out) {
+    return do_request(pool_, req, opt, out);
 }
 
 void client::start_request(request req, const request_options& opt,

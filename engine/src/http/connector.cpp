@@ -99,7 +99,7 @@ public:
                     resolver.async_resolve(dial, std::to_string(to.port), asio::deferred),
                     timer.async_wait(asio::deferred))
                     .async_wait(asio::experimental::wait_for_one(), tok);
-            if (co_await is_cancelled())
+            if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted_code();
             if (order[0] == 1)
                 co_return error::connect_timeout;
@@ -112,7 +112,7 @@ public:
         beast::tcp_stream tcp_s(ex);
         tcp_s.expires_at(connect_deadline);
         auto [cec, ep] = co_await tcp_s.async_connect(endpoints, tok);
-        if (co_await is_cancelled())
+        if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted_code();
         if (cec)
             co_return translate(cec, error::connect_timeout);
@@ -146,7 +146,7 @@ public:
         }
         beast::get_lowest_layer(s).expires_at(earliest(deadline, options_.tls_handshake_timeout));
         auto [hec] = co_await s.async_handshake(ssl::stream_base::client, tok);
-        if (co_await is_cancelled())
+        if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted_code();
         if (hec) {
             if (outcome->hostname_mismatch)

@@ -3,24 +3,12 @@
 #include <engine/http/detail/cancel.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace engine::http::detail {
 
 namespace asio = boost::asio;
-
-struct pool_waiter {
-    host_entry* host;
-    asio::steady_timer timer;
-    enum class grant { none, connection, slot, closed } granted = grant::none;
-    std::unique_ptr<connection> conn;
-    std::list<pool_waiter*>::iterator it{};
-    bool queued = false;
-
-    pool_waiter(host_entry* h, asio::steady_timer t)
-        : host(h)
-        , timer(std::move(t)) {}
-};
 
 // ---------------------------------------------------------------------------------------------
 // lease
@@ -166,94 +154,132 @@ void pool::dispatch_all() noexcept {
             dispatch(*h);
 }
 
-asio::awaitable<std::error_code> pool::acquire(const origin& to, clock::time_point deadline, lease& out) {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    if (init_error_)
-        co_return init_error_;
-    auto self = shared_from_this();
+acquire_step pool::start_acquire(const origin& to, clock::time_point deadline, lease& out,
+                                 std::optional<pool_waiter>& w, std::error_code& ec) {
+    if (init_error_) {
+        ec = init_error_;
+        return acquire_step::fail;
+    }
     host_entry& h = host_for(to);
     out.release(false);
+    return look(h, deadline, out, w, ec);
+}
 
-    for (;;) {
-        if (closed_)
-            co_return error::client_closed;
-        // Idle connection first (waiters only exist while there is none), else a new slot unless
-        // earlier requests are queued for this origin.
-        if (auto c = take_idle(h)) {
-            out.pool_ = self;
-            out.host_ = &h;
-            out.conn_ = std::move(c);
-            out.reused_ = true;
-            co_return std::error_code{};
-        }
-        if (h.waiters.empty() && h.open < options_.max_connections_per_host && make_room()) {
-            reserve_slot(h);
-            break;
-        }
-        if (clock::now() >= deadline)
-            co_return error::pool_timeout;
-
-        pool_waiter w(&h, asio::steady_timer(ex_, deadline));
-        w.it = h.waiters.insert(h.waiters.end(), &w);
-        w.queued = true;
-        ++waiting_;
-        auto [ec] = co_await w.timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (w.queued) {
-            h.waiters.erase(w.it);
-            w.queued = false;
-            --waiting_;
-        }
-        const bool cancelled = co_await is_cancelled();
-        switch (w.granted) {
-        case pool_waiter::grant::connection:
-            out.pool_ = self;
-            out.host_ = &h;
-            out.conn_ = std::move(w.conn);
-            out.reused_ = true;
-            if (cancelled) {
-                out.release(true); // unused: back to the pool (and the next waiter)
-                co_return aborted_code();
-            }
-            co_return std::error_code{};
-        case pool_waiter::grant::slot:
-            if (cancelled) {
-                free_slot(h);
-                dispatch_all();
-                co_return aborted_code();
-            }
-            goto connect;
-        case pool_waiter::grant::closed:
-            co_return error::client_closed;
-        case pool_waiter::grant::none:
-            break;
-        }
-        if (cancelled)
-            co_return aborted_code();
-        if (!ec && clock::now() >= deadline)
-            co_return error::pool_timeout;
-        // Otherwise: woken without a grant (should not happen); look again.
+acquire_step pool::look(host_entry& h, clock::time_point deadline, lease& out, std::optional<pool_waiter>& w,
+                        std::error_code& ec) {
+    if (closed_) {
+        ec = error::client_closed;
+        return acquire_step::fail;
     }
-
-connect:
-    // The slot is ours: the lease frees it on every failure path below.
-    out.pool_ = self;
-    out.host_ = &h;
-    out.reused_ = false;
-    {
-        std::unique_ptr<connection> c;
-        auto ec = co_await connector_->connect(h.to, deadline, c);
-        if (co_await is_cancelled()) {
-            out.release(false);
-            co_return aborted_code();
-        }
-        if (ec) {
-            out.release(false);
-            co_return ec;
-        }
-        ++h.connects;
+    // Idle connection first (waiters only exist while there is none), else a new slot unless
+    // earlier requests are queued for this origin.
+    if (auto c = take_idle(h)) {
+        out.pool_ = shared_from_this();
+        out.host_ = &h;
         out.conn_ = std::move(c);
+        out.reused_ = true;
+        return acquire_step::ready;
     }
+    if (h.waiters.empty() && h.open < options_.max_connections_per_host && make_room()) {
+        reserve_slot(h);
+        // The slot is ours: the lease frees it on every failure path of connect().
+        out.pool_ = shared_from_this();
+        out.host_ = &h;
+        out.reused_ = false;
+        return acquire_step::connect;
+    }
+    if (clock::now() >= deadline) {
+        ec = error::pool_timeout;
+        return acquire_step::fail;
+    }
+    w.emplace(&h, asio::steady_timer(ex_, deadline));
+    w->it = h.waiters.insert(h.waiters.end(), &*w);
+    w->queued = true;
+    ++waiting_;
+    return acquire_step::wait;
+}
+
+acquire_step pool::after_wait(std::optional<pool_waiter>& w, bool was_cancelled, const std::error_code& wait_ec,
+                              clock::time_point deadline, lease& out, std::error_code& ec) {
+    host_entry& h = *w->host;
+    if (w->queued) {
+        h.waiters.erase(w->it);
+        w->queued = false;
+        --waiting_;
+    }
+    const auto granted = w->granted;
+    std::unique_ptr<connection> conn = std::move(w->conn);
+    w.reset();
+    switch (granted) {
+    case pool_waiter::grant::connection:
+        out.pool_ = shared_from_this();
+        out.host_ = &h;
+        out.conn_ = std::move(conn);
+        out.reused_ = true;
+        if (was_cancelled) {
+            out.release(true); // unused: back to the pool (and the next waiter)
+            ec = aborted_code();
+            return acquire_step::fail;
+        }
+        return acquire_step::ready;
+    case pool_waiter::grant::slot:
+        if (was_cancelled) {
+            free_slot(h);
+            dispatch_all();
+            ec = aborted_code();
+            return acquire_step::fail;
+        }
+        out.pool_ = shared_from_this();
+        out.host_ = &h;
+        out.reused_ = false;
+        return acquire_step::connect;
+    case pool_waiter::grant::closed:
+        ec = error::client_closed;
+        return acquire_step::fail;
+    case pool_waiter::grant::none:
+        break;
+    }
+    if (was_cancelled) {
+        ec = aborted_code();
+        return acquire_step::fail;
+    }
+    if (!wait_ec && clock::now() >= deadline) {
+        ec = error::pool_timeout;
+        return acquire_step::fail;
+    }
+    // Otherwise: woken without a grant (should not happen); look again.
+    return look(h, deadline, out, w, ec);
+}
+
+asio::awaitable<std::error_code> pool::connect(clock::time_point deadline, lease& out) {
+    auto self = shared_from_this();
+    std::unique_ptr<connection> c;
+    auto ec = co_await connector_->connect(out.host_->to, deadline, c);
+    if (cancelled(co_await asio::this_coro::cancellation_state)) {
+        out.release(false);
+        co_return aborted_code();
+    }
+    if (ec) {
+        out.release(false);
+        co_return ec;
+    }
+    ++out.host_->connects;
+    out.conn_ = std::move(c);
     co_return std::error_code{};
+}
+
+asio::awaitable<std::error_code> pool::acquire(const origin& to, clock::time_point deadline, lease& out) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    std::optional<pool_waiter> w;
+    std::error_code ec;
+    auto step = start_acquire(to, deadline, out, w, ec);
+    while (step == acquire_step::wait) {
+        auto [wec] = co_await w->timer.async_wait(asio::as_tuple(asio::deferred));
+        step = after_wait(w, cancelled(co_await asio::this_coro::cancellation_state), wec, deadline, out, ec);
+    }
+    if (step == acquire_step::connect)
+        ec = co_await connect(deadline, out);
+    co_return ec;
 }
 
 pool_stats pool::stats() const noexcept {

@@ -14,6 +14,7 @@
 
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +58,30 @@ private:
     bool reused_ = false;
 };
 
+/// A request queued for a connection of one origin (lives in the requesting coroutine's frame while
+/// it waits on `timer`: the pool cancels the timer when it hands over a connection or a slot, the
+/// deadline fires it, and the requester's cancellation aborts the wait).
+struct pool_waiter {
+    host_entry* host;
+    boost::asio::steady_timer timer;
+    enum class grant { none, connection, slot, closed } granted = grant::none;
+    std::unique_ptr<connection> conn;
+    std::list<pool_waiter*>::iterator it{};
+    bool queued = false;
+
+    pool_waiter(host_entry* h, boost::asio::steady_timer t)
+        : host(h)
+        , timer(std::move(t)) {}
+};
+
+/// What a requester does next (see pool::start_acquire).
+enum class acquire_step {
+    ready,   ///< the lease holds a connection
+    connect, ///< the lease holds a reserved slot: await pool::connect
+    wait,    ///< queued: await the waiter's timer, then pool::after_wait
+    fail,    ///< `ec` says why (the lease is empty)
+};
+
 class pool : public std::enable_shared_from_this<pool> {
 public:
     pool(boost::asio::any_io_executor ex, client_options options, std::shared_ptr<connector> conn,
@@ -65,7 +90,20 @@ public:
 
     /// Waits for an idle connection or a free slot (FIFO), connecting when needed.
     /// Errors: init error, client_closed, pool_timeout (deadline), connector errors, operation_aborted.
+    /// (The steps below, as one coroutine.)
     boost::asio::awaitable<std::error_code> acquire(const origin& to, clock::time_point deadline, lease& out);
+
+    /// The same in steps, so that a requester keeps the waiter in its own frame and no coroutine
+    /// frame exists for the wait: an idle connection, a reserved slot, or a place in the queue
+    /// (`w` emplaced and queued; await `w->timer.async_wait`, then call after_wait).
+    acquire_step start_acquire(const origin& to, clock::time_point deadline, lease& out,
+                               std::optional<pool_waiter>& w, std::error_code& ec);
+    /// After the waiter's timer completed (`was_cancelled`: the requester's cancellation state).
+    acquire_step after_wait(std::optional<pool_waiter>& w, bool was_cancelled, const std::error_code& wait_ec,
+                            clock::time_point deadline, lease& out, std::error_code& ec);
+    /// Opens the connection of a slot reserved by start_acquire/after_wait (step `connect`); the
+    /// lease frees the slot on failure.
+    boost::asio::awaitable<std::error_code> connect(clock::time_point deadline, lease& out);
 
     pool_stats stats() const noexcept;
     pool_stats stats(const origin& to) const noexcept;
@@ -77,6 +115,9 @@ public:
 private:
     friend class lease;
     host_entry& host_for(const origin& to);
+    /// The non-waiting part of acquire for host `h`.
+    acquire_step look(host_entry& h, clock::time_point deadline, lease& out, std::optional<pool_waiter>& w,
+                      std::error_code& ec);
     /// Takes the warmest idle connection that has not expired (expired ones are closed).
     std::unique_ptr<connection> take_idle(host_entry& h);
     /// Makes room under max_connections, closing the oldest idle connection of any origin.

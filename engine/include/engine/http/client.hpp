@@ -20,6 +20,7 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/deferred.hpp>
 
 #include <chrono>
@@ -122,6 +123,17 @@ public:
     /// Closes idle connections and fails queued and future requests with error::client_closed;
     /// requests in progress finish and close their connections.
     void close() noexcept;
+
+    /// async_request for a coroutine that already runs on this client's executor (what
+    /// engine::clients::caller uses): the request runs inside the awaiting coroutine, without
+    /// co_spawn, a type-erased handler or copies, so an operation in flight costs only its own
+    /// frames. `req` and `opt` are read in place and must stay alive and unchanged until it completes;
+    /// the answer is written to `out` only when a complete response arrived (any status). Errors,
+    /// pooling, timeouts and stale-connection retry as async_request. Cancellation: terminal, through
+    /// the awaiting coroutine's cancellation slot (completes with operation_aborted). The awaiting
+    /// coroutine must have `this_coro::throw_if_cancelled(false)` while it awaits this (the connection
+    /// code sets it too; restore it afterwards if you rely on it).
+    boost::asio::awaitable<std::error_code> send(const request& req, const request_options& opt, response& out);
 
     /// Type-erased start of a request (what async_request calls).
     void start_request(request req, const request_options& opt,

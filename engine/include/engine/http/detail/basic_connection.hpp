@@ -157,7 +157,7 @@ asio::awaitable<std::error_code> basic_connection<Stream>::write_body(const requ
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(chunk_.data(), got), tok);
         if (ec)
             co_return translate(ec, error::request_timeout);
-        if (co_await is_cancelled())
+        if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted_code();
         left -= got;
     }
@@ -203,7 +203,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
             // One gather write: header block and body together.
             std::array<asio::const_buffer, 2> bufs{asio::buffer(head_), asio::buffer(req.body)};
             auto [ec, n] = co_await asio::async_write(stream_, bufs, tok);
-            if (co_await is_cancelled())
+            if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
                 r.ec = translate(ec, error::request_timeout);
@@ -211,7 +211,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
             }
         } else {
             auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(head_), tok);
-            if (co_await is_cancelled())
+            if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
                 r.ec = translate(ec, error::request_timeout);
@@ -224,7 +224,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
         }
     } else {
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(head_), tok);
-        if (co_await is_cancelled())
+        if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted();
         if (ec) {
             r.ec = translate(ec, error::request_timeout);
@@ -239,7 +239,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
                     beast::http::async_read_header(stream_, buffer_, *p, asio::deferred),
                     timer.async_wait(asio::deferred))
                     .async_wait(asio::experimental::wait_for_one(), tok);
-            if (co_await is_cancelled())
+            if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (order[0] == 1) {
                 // The timer won (the read was cancelled): send the body anyway, keep the parser.
@@ -277,7 +277,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
     while (!have_final) {
         if (!p->is_header_done()) {
             auto [ec, n] = co_await beast::http::async_read_header(stream_, buffer_, *p, tok);
-            if (co_await is_cancelled())
+            if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
                 r.response_started = p->got_some() || buffer_.size() > 0;
@@ -304,7 +304,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
     }
     if (!p->is_done()) {
         auto [ec, n] = co_await beast::http::async_read(stream_, buffer_, *p, tok);
-        if (co_await is_cancelled())
+        if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted();
         if (ec) {
             r.ec = p->get().body().sink_failed ? std::error_code(error::body_sink_failed)
