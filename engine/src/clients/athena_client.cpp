@@ -1,5 +1,7 @@
 #include <engine/clients/athena_client.hpp>
 
+#include "operation.hpp"
+
 namespace engine::clients {
 
 namespace athena = protocol::athena;
@@ -11,32 +13,11 @@ athena_client::athena_client(caller& c, protocol::endpoint ep, std::string regio
     , target_{std::move(region), "athena", protocol::wire_protocol::json,
               aws_sigv4::settings::json_service()} {}
 
-template <class Out, class Build, class Decode>
-awaitable<op_result<Out>> athena_client::run(Build build, Decode decode) {
-    op_result<Out> out;
-    protocol::http_request preq;
-    if (auto ec = build(ep_, preq)) {
-        out.call.ec = ec;
-        out.call.message = "invalid request: " + ec.message();
-        co_return out;
-    }
-    auto req = http::from_protocol(std::move(preq));
-    if (!req) {
-        out.call.ec = std::make_error_code(std::errc::invalid_argument);
-        out.call.message = "the endpoint's scheme must be http or https";
-        co_return out;
-    }
-    // Every argument named: g++ 12 destroys default-argument temporaries of a coroutine call twice.
-    http::request_options options;
-    payload_options payload;
-    out.call = co_await caller_.call(target_, std::move(*req), std::move(options), std::move(payload));
-    if (!out.call.ok())
-        co_return out;
-    if (auto ec = decode(out.call.response.view(), out.value)) {
-        out.call.ec = ec;
-        out.call.message = "malformed Athena response: " + ec.message();
-    }
-    co_return out;
+template <class Out, class Build>
+awaitable<op_result<Out>> athena_client::run(Build&& build, detail::decode_fn<Out> decode) {
+    // Athena's messages carry no operation prefix.
+    return detail::operation<Out>(caller_, target_, ep_, detail::op_label{std::string{}, "Athena"},
+                                  std::forward<Build>(build), decode);
 }
 
 awaitable<op_result<athena::start_session_output>>
@@ -44,32 +25,32 @@ athena_client::start_session(athena::start_session_input in) {
     if (in.client_request_token.empty())
         in.client_request_token = caller_.new_client_request_token();
     return run<athena::start_session_output>(
-        [in = std::move(in)](const auto& ep, auto& r) { return athena::build_start_session(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return athena::build_start_session(ep, in, r); },
         [](const auto& v, auto& o) { return athena::decode_start_session(v, o); });
 }
 
 awaitable<op_result<athena::get_session_output>> athena_client::get_session(std::string id) {
     return run<athena::get_session_output>(
-        [id = std::move(id)](const auto& ep, auto& r) { return athena::build_get_session(ep, id, r); },
+        [&id](const auto& ep, auto& r) { return athena::build_get_session(ep, id, r); },
         [](const auto& v, auto& o) { return athena::decode_get_session(v, o); });
 }
 
 awaitable<op_result<athena::get_session_status_output>> athena_client::get_session_status(std::string id) {
     return run<athena::get_session_status_output>(
-        [id = std::move(id)](const auto& ep, auto& r) { return athena::build_get_session_status(ep, id, r); },
+        [&id](const auto& ep, auto& r) { return athena::build_get_session_status(ep, id, r); },
         [](const auto& v, auto& o) { return athena::decode_get_session_status(v, o); });
 }
 
 awaitable<op_result<athena::list_sessions_output>>
 athena_client::list_sessions(athena::list_sessions_input in) {
     return run<athena::list_sessions_output>(
-        [in = std::move(in)](const auto& ep, auto& r) { return athena::build_list_sessions(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return athena::build_list_sessions(ep, in, r); },
         [](const auto& v, auto& o) { return athena::decode_list_sessions(v, o); });
 }
 
 awaitable<op_result<athena::terminate_session_output>> athena_client::terminate_session(std::string id) {
     return run<athena::terminate_session_output>(
-        [id = std::move(id)](const auto& ep, auto& r) { return athena::build_terminate_session(ep, id, r); },
+        [&id](const auto& ep, auto& r) { return athena::build_terminate_session(ep, id, r); },
         [](const auto& v, auto& o) { return athena::decode_terminate_session(v, o); });
 }
 
@@ -78,7 +59,7 @@ athena_client::start_calculation_execution(athena::start_calculation_input in) {
     if (in.client_request_token.empty())
         in.client_request_token = caller_.new_client_request_token();
     return run<athena::start_calculation_output>(
-        [in = std::move(in)](const auto& ep, auto& r) {
+        [&in](const auto& ep, auto& r) {
             return athena::build_start_calculation_execution(ep, in, r);
         },
         [](const auto& v, auto& o) { return athena::decode_start_calculation_execution(v, o); });
@@ -87,7 +68,7 @@ athena_client::start_calculation_execution(athena::start_calculation_input in) {
 awaitable<op_result<athena::get_calculation_output>>
 athena_client::get_calculation_execution(std::string id) {
     return run<athena::get_calculation_output>(
-        [id = std::move(id)](const auto& ep, auto& r) {
+        [&id](const auto& ep, auto& r) {
             return athena::build_get_calculation_execution(ep, id, r);
         },
         [](const auto& v, auto& o) { return athena::decode_get_calculation_execution(v, o); });
@@ -96,7 +77,7 @@ athena_client::get_calculation_execution(std::string id) {
 awaitable<op_result<athena::get_calculation_status_output>>
 athena_client::get_calculation_execution_status(std::string id) {
     return run<athena::get_calculation_status_output>(
-        [id = std::move(id)](const auto& ep, auto& r) {
+        [&id](const auto& ep, auto& r) {
             return athena::build_get_calculation_execution_status(ep, id, r);
         },
         [](const auto& v, auto& o) { return athena::decode_get_calculation_execution_status(v, o); });
@@ -104,7 +85,7 @@ athena_client::get_calculation_execution_status(std::string id) {
 
 awaitable<op_result<std::string>> athena_client::get_calculation_execution_code(std::string id) {
     return run<std::string>(
-        [id = std::move(id)](const auto& ep, auto& r) {
+        [&id](const auto& ep, auto& r) {
             return athena::build_get_calculation_execution_code(ep, id, r);
         },
         [](const auto& v, auto& o) { return athena::decode_get_calculation_execution_code(v, o); });
@@ -113,7 +94,7 @@ awaitable<op_result<std::string>> athena_client::get_calculation_execution_code(
 awaitable<op_result<athena::stop_calculation_output>>
 athena_client::stop_calculation_execution(std::string id) {
     return run<athena::stop_calculation_output>(
-        [id = std::move(id)](const auto& ep, auto& r) {
+        [&id](const auto& ep, auto& r) {
             return athena::build_stop_calculation_execution(ep, id, r);
         },
         [](const auto& v, auto& o) { return athena::decode_stop_calculation_execution(v, o); });
@@ -122,7 +103,7 @@ athena_client::stop_calculation_execution(std::string id) {
 awaitable<op_result<athena::list_calculations_output>>
 athena_client::list_calculation_executions(athena::list_calculations_input in) {
     return run<athena::list_calculations_output>(
-        [in = std::move(in)](const auto& ep, auto& r) {
+        [&in](const auto& ep, auto& r) {
             return athena::build_list_calculation_executions(ep, in, r);
         },
         [](const auto& v, auto& o) { return athena::decode_list_calculation_executions(v, o); });
@@ -130,7 +111,7 @@ athena_client::list_calculation_executions(athena::list_calculations_input in) {
 
 awaitable<op_result<athena::work_group>> athena_client::get_work_group(std::string name) {
     return run<athena::work_group>(
-        [name = std::move(name)](const auto& ep, auto& r) {
+        [&name](const auto& ep, auto& r) {
             return athena::build_get_work_group(ep, name, r);
         },
         [](const auto& v, auto& o) { return athena::decode_get_work_group(v, o); });
@@ -139,13 +120,13 @@ awaitable<op_result<athena::work_group>> athena_client::get_work_group(std::stri
 awaitable<op_result<athena::list_work_groups_output>>
 athena_client::list_work_groups(athena::list_work_groups_input in) {
     return run<athena::list_work_groups_output>(
-        [in = std::move(in)](const auto& ep, auto& r) { return athena::build_list_work_groups(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return athena::build_list_work_groups(ep, in, r); },
         [](const auto& v, auto& o) { return athena::decode_list_work_groups(v, o); });
 }
 
 awaitable<op_result<bool>> athena_client::create_work_group(athena::create_work_group_input in) {
     return run<bool>(
-        [in = std::move(in)](const auto& ep, auto& r) { return athena::build_create_work_group(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return athena::build_create_work_group(ep, in, r); },
         [](const auto& v, bool& o) {
             o = true;
             return athena::decode_create_work_group(v);

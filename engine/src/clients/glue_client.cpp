@@ -1,5 +1,7 @@
 #include <engine/clients/glue_client.hpp>
 
+#include "operation.hpp"
+
 #include <protocol/error.hpp>
 
 #include <algorithm>
@@ -40,35 +42,10 @@ glue_client::glue_client(caller& c, protocol::endpoint ep, std::string region, s
 glue_client::glue_client(caller& c, protocol::endpoint ep, std::string region)
     : glue_client(c, std::move(ep), std::move(region), std::string{}) {}
 
-template <class Out, class Build, class Decode>
-awaitable<op_result<Out>> glue_client::run(std::string what, Build build, Decode decode) {
-    op_result<Out> out;
-    protocol::http_request preq;
-    if (auto ec = build(ep_, preq)) {
-        out.call.ec = ec;
-        out.call.message = what + ": invalid request: " + ec.message();
-        co_return out;
-    }
-    auto req = http::from_protocol(std::move(preq));
-    if (!req) {
-        out.call.ec = std::make_error_code(std::errc::invalid_argument);
-        out.call.message = what + ": the endpoint's scheme must be http or https";
-        co_return out;
-    }
-    // Every argument named: g++ 12 destroys default-argument temporaries of a coroutine call twice.
-    service_target target = target_;
-    http::request_options options;
-    payload_options payload;
-    out.call = co_await caller_.call(std::move(target), std::move(*req), std::move(options), std::move(payload));
-    if (!out.call.ok()) {
-        out.call.message = what + ": " + out.call.message;
-        co_return out;
-    }
-    if (auto ec = decode(out.call.response.view(), out.value)) {
-        out.call.ec = ec;
-        out.call.message = what + ": malformed Glue response: " + ec.message();
-    }
-    co_return out;
+template <class Out, class Build>
+awaitable<op_result<Out>> glue_client::run(std::string what, Build&& build, detail::decode_fn<Out> decode) {
+    detail::op_label label{std::move(what), "Glue"};
+    return detail::operation<Out>(caller_, target_, ep_, std::move(label), std::forward<Build>(build), decode);
 }
 
 // ---- databases ---------------------------------------------------------------------------------
@@ -77,7 +54,7 @@ awaitable<op_result<bool>> glue_client::create_database(glue::database_input in)
     std::string what = "CreateDatabase " + in.name;
     return run<bool>(
         std::move(what),
-        [in = std::move(in), this](const auto& ep, auto& r) {
+        [&in, this](const auto& ep, auto& r) {
             return glue::build_create_database(ep, in, r, catalog_id_);
         },
         decode_done<glue::decode_create_database>);
@@ -87,7 +64,7 @@ awaitable<op_result<glue::database>> glue_client::get_database(std::string name)
     std::string what = "GetDatabase " + name;
     return run<glue::database>(
         std::move(what),
-        [name = std::move(name), this](const auto& ep, auto& r) {
+        [&name, this](const auto& ep, auto& r) {
             return glue::build_get_database(ep, name, r, catalog_id_);
         },
         [](const auto& v, auto& o) { return glue::decode_get_database(v, o); });
@@ -98,7 +75,7 @@ awaitable<op_result<glue::get_databases_output>> glue_client::get_databases(glue
         in.catalog_id = catalog_id_;
     return run<glue::get_databases_output>(
         "GetDatabases",
-        [in = std::move(in)](const auto& ep, auto& r) { return glue::build_get_databases(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return glue::build_get_databases(ep, in, r); },
         [](const auto& v, auto& o) { return glue::decode_get_databases(v, o); });
 }
 
@@ -128,7 +105,7 @@ awaitable<op_result<bool>> glue_client::delete_database(std::string name) {
     std::string what = "DeleteDatabase " + name;
     return run<bool>(
         std::move(what),
-        [name = std::move(name), this](const auto& ep, auto& r) {
+        [&name, this](const auto& ep, auto& r) {
             return glue::build_delete_database(ep, name, r, catalog_id_);
         },
         decode_done<glue::decode_delete_database>);
@@ -140,7 +117,7 @@ awaitable<op_result<bool>> glue_client::create_table(std::string database_name, 
     std::string what = "CreateTable " + qualified(database_name, in.name);
     return run<bool>(
         std::move(what),
-        [db = std::move(database_name), in = std::move(in), this](const auto& ep, auto& r) {
+        [&db = database_name, &in, this](const auto& ep, auto& r) {
             return glue::build_create_table(ep, db, in, r, catalog_id_);
         },
         decode_done<glue::decode_create_table>);
@@ -150,7 +127,7 @@ awaitable<op_result<glue::table>> glue_client::get_table(std::string database_na
     std::string what = "GetTable " + qualified(database_name, name);
     return run<glue::table>(
         std::move(what),
-        [db = std::move(database_name), name = std::move(name), this](const auto& ep, auto& r) {
+        [&db = database_name, &name, this](const auto& ep, auto& r) {
             return glue::build_get_table(ep, db, name, r, catalog_id_);
         },
         [](const auto& v, auto& o) { return glue::decode_get_table(v, o); });
@@ -162,7 +139,7 @@ awaitable<op_result<glue::get_tables_output>> glue_client::get_tables(glue::get_
     std::string what = "GetTables " + in.database_name;
     return run<glue::get_tables_output>(
         std::move(what),
-        [in = std::move(in)](const auto& ep, auto& r) { return glue::build_get_tables(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return glue::build_get_tables(ep, in, r); },
         [](const auto& v, auto& o) { return glue::decode_get_tables(v, o); });
 }
 
@@ -193,7 +170,7 @@ awaitable<op_result<bool>> glue_client::update_table(std::string database_name, 
     std::string what = "UpdateTable " + qualified(database_name, in.name);
     return run<bool>(
         std::move(what),
-        [db = std::move(database_name), in = std::move(in), skip_archive, this](const auto& ep, auto& r) {
+        [&db = database_name, &in, skip_archive, this](const auto& ep, auto& r) {
             return glue::build_update_table(ep, db, in, r, skip_archive, catalog_id_);
         },
         decode_done<glue::decode_update_table>);
@@ -203,7 +180,7 @@ awaitable<op_result<bool>> glue_client::delete_table(std::string database_name, 
     std::string what = "DeleteTable " + qualified(database_name, name);
     return run<bool>(
         std::move(what),
-        [db = std::move(database_name), name = std::move(name), this](const auto& ep, auto& r) {
+        [&db = database_name, &name, this](const auto& ep, auto& r) {
             return glue::build_delete_table(ep, db, name, r, catalog_id_);
         },
         decode_done<glue::decode_delete_table>);
@@ -221,7 +198,7 @@ glue_client::batch_delete_table(std::string database_name, std::vector<std::stri
         std::string what = "BatchDeleteTable " + database_name + " (" + std::to_string(part.size()) +
                            (part.size() == 1 ? " table)" : " tables)");
         // Named arguments only inside co_await (g++ 12 double-destroys temporaries there).
-        auto build = [db = database_name, part = std::move(part), this](const auto& ep, auto& req) {
+        auto build = [&db = database_name, &part, this](const auto& ep, auto& req) {
             return glue::build_batch_delete_table(ep, db, part, req, catalog_id_);
         };
         auto decode = [](const auto& v, auto& o) { return glue::decode_batch_delete_table(v, o); };

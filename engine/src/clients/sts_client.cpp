@@ -1,5 +1,7 @@
 #include <engine/clients/sts_client.hpp>
 
+#include "operation.hpp"
+
 #include <utility>
 
 namespace engine::clients {
@@ -10,45 +12,24 @@ using boost::asio::awaitable;
 sts_client::sts_client(caller& c, protocol::endpoint ep, std::string region)
     : caller_(c)
     , ep_(std::move(ep))
-    , target_{std::move(region), "sts", protocol::wire_protocol::query, aws_sigv4::settings::json_service()} {}
+    , target_{std::move(region), "sts", protocol::wire_protocol::query, aws_sigv4::settings::json_service()}
+    , anonymous_target_(target_) {
+    anonymous_target_.anonymous = true;
+}
 
-template <class Out, class Build, class Decode>
-awaitable<op_result<Out>> sts_client::run(std::string what, bool anonymous, Build build, Decode decode) {
-    op_result<Out> out;
-    protocol::http_request preq;
-    if (auto ec = build(ep_, preq)) {
-        out.call.ec = ec;
-        out.call.message = what + ": invalid request: " + ec.message();
-        co_return out;
-    }
-    auto req = http::from_protocol(std::move(preq));
-    if (!req) {
-        out.call.ec = std::make_error_code(std::errc::invalid_argument);
-        out.call.message = what + ": the endpoint's scheme must be http or https";
-        co_return out;
-    }
-    // Every argument named: g++ 12 destroys default-argument temporaries of a coroutine call twice.
-    service_target target = target_;
-    target.anonymous = anonymous;
-    http::request_options options;
-    payload_options payload;
-    out.call = co_await caller_.call(std::move(target), std::move(*req), std::move(options), std::move(payload));
-    if (!out.call.ok()) {
-        out.call.message = what + ": " + out.call.message;
-        co_return out;
-    }
-    if (auto ec = decode(out.call.response.view(), out.value)) {
-        out.call.ec = ec;
-        out.call.message = what + ": malformed STS response: " + ec.message();
-    }
-    co_return out;
+template <class Out, class Build>
+awaitable<op_result<Out>> sts_client::run(std::string what, bool anonymous, Build&& build,
+                                          detail::decode_fn<Out> decode) {
+    detail::op_label label{std::move(what), "STS"};
+    return detail::operation<Out>(caller_, anonymous ? anonymous_target_ : target_, ep_, std::move(label),
+                                  std::forward<Build>(build), decode);
 }
 
 awaitable<op_result<sts::assume_role_output>> sts_client::assume_role(sts::assume_role_input in) {
     std::string what = "AssumeRole " + in.role_arn;
     return run<sts::assume_role_output>(
         std::move(what), false,
-        [in = std::move(in)](const auto& ep, auto& r) { return sts::build_assume_role(ep, in, r); },
+        [&in](const auto& ep, auto& r) { return sts::build_assume_role(ep, in, r); },
         [](const auto& v, auto& o) { return sts::decode_assume_role(v, o); });
 }
 
@@ -57,7 +38,7 @@ sts_client::assume_role_with_web_identity(sts::assume_role_with_web_identity_inp
     std::string what = "AssumeRoleWithWebIdentity " + in.role_arn;
     return run<sts::assume_role_with_web_identity_output>(
         std::move(what), true,
-        [in = std::move(in)](const auto& ep, auto& r) {
+        [&in](const auto& ep, auto& r) {
             return sts::build_assume_role_with_web_identity(ep, in, r);
         },
         [](const auto& v, auto& o) { return sts::decode_assume_role_with_web_identity(v, o); });

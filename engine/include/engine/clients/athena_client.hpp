@@ -49,8 +49,9 @@ public:
     boost::asio::awaitable<op_result<bool>> create_work_group(protocol::athena::create_work_group_input in);
 
 private:
-    template <class Out, class Build, class Decode>
-    boost::asio::awaitable<op_result<Out>> run(Build build, Decode decode);
+    template <class Out, class Build>
+    boost::asio::awaitable<op_result<Out>> run(Build&& build,
+                                               std::error_code (*decode)(const protocol::http_response_view&, Out&));
 
     caller& caller_;
     protocol::endpoint ep_;

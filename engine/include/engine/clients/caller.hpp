@@ -96,6 +96,19 @@ struct op_result {
     bool ok() const noexcept { return call.ok(); }
 };
 
+/// One call whose state lives with the awaiting coroutine (see caller::call_into): the service
+/// clients keep it in their operation's frame, so a call in flight holds one request and one result.
+struct call_request {
+    const service_target* target = nullptr; ///< must stay alive until the call completes
+    /// Sent as given (Host included, no Authorization); signed in place, so after the call it carries
+    /// the last attempt's signing headers.
+    http::request req;
+    /// null: the defaults, with the connection dropped after an answer that will be retried.
+    /// Given: used as is (install your own reuse_connection, or see call()).
+    const http::request_options* options = nullptr;
+    const payload_options* payload = nullptr; ///< null: sign the SHA-256 of req.body
+};
+
 class caller {
 public:
     caller(http::client& http, credentials::provider_ptr creds, protocol::retry::config retry = {},
@@ -105,11 +118,17 @@ public:
     /// fails for good, or runs out of attempts or retry quota. Arguments are taken by value: the
     /// coroutine outlives the caller's temporaries. The caller object must outlive the call.
     /// A body provider in `req` is rewound before every retry; `payload` says how its payload is
-    /// signed (see payload_options). Call it with every argument named: g++ 12 destroys the
-    /// temporaries of defaulted class-type arguments of a coroutine call twice (free(): invalid pointer).
+    /// signed (see payload_options). Not itself a coroutine: the arguments go to one heap state and
+    /// the call runs call_into() on it; the service clients use call_into() directly.
     boost::asio::awaitable<call_result> call(service_target target, http::request req,
                                              http::request_options options = {},
                                              payload_options payload = {});
+
+    /// What call() does, with the state held by the awaiting coroutine: `st` and `out` must stay alive
+    /// until it completes (`out` is the call's result; the target, options and payload are read
+    /// through their pointers). Retries, cancellation and errors exactly as call(). No defaulted
+    /// arguments, no copies of the request.
+    boost::asio::awaitable<void> call_into(call_request& st, call_result& out);
 
     /// The signing clock (system_clock by default; tests inject one). The skew correction is added.
     std::function<std::chrono::system_clock::time_point()> now = [] {
@@ -137,7 +156,17 @@ public:
 
 private:
     double monotonic_seconds() const;
-    std::error_code sign_attempt(const service_target& target, const payload_options& payload,
+    struct progress; // one call's retry bookkeeping (caller.cpp)
+    void begin_call(call_request& st, progress& pr);
+    bool needs_credentials(const call_request& st, const progress& pr) const noexcept;
+    boost::asio::awaitable<bool> fetch_credentials(call_result& out);
+    boost::asio::awaitable<bool> wait_for_token(int attempt, call_result& out);
+    bool prepare_attempt(call_request& st, progress& pr, call_result& out);
+    bool on_client_executor(const boost::asio::any_io_executor& ex) const;
+    bool after_answer(const call_request& st, progress& pr, std::error_code ec, call_result& out,
+                      std::chrono::steady_clock::duration& delay);
+    const http::request_options& default_options(protocol::wire_protocol wire) const noexcept;
+    std::error_code sign_attempt(const service_target& target, const payload_options* payload,
                                  http::request& req, std::string& message);
     boost::asio::awaitable<std::error_code> pause(wait_event::reason why, int attempt,
                                                   std::chrono::steady_clock::duration delay);
@@ -151,6 +180,7 @@ private:
     aws_sigv4::signer signer_;
     std::chrono::milliseconds offset_{0};
     std::optional<credentials::identity> identity_;
+    http::request_options default_options_[3]; ///< per protocol::wire_protocol
 };
 
 } // namespace engine::clients

@@ -90,8 +90,9 @@ public:
     const protocol::endpoint& endpoint() const noexcept { return ep_; }
 
 private:
-    template <class Out, class Build, class Decode>
-    boost::asio::awaitable<op_result<Out>> run(std::string what, Build build, Decode decode);
+    template <class Out, class Build>
+    boost::asio::awaitable<op_result<Out>> run(std::string what, Build&& build,
+                                               std::error_code (*decode)(const protocol::http_response_view&, Out&));
 
     caller& caller_;
     protocol::endpoint ep_;

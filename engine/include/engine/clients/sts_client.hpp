@@ -45,12 +45,14 @@ public:
     boost::asio::awaitable<op_result<protocol::sts::caller_identity>> get_caller_identity();
 
 private:
-    template <class Out, class Build, class Decode>
-    boost::asio::awaitable<op_result<Out>> run(std::string what, bool anonymous, Build build, Decode decode);
+    template <class Out, class Build>
+    boost::asio::awaitable<op_result<Out>> run(std::string what, bool anonymous, Build&& build,
+                                               std::error_code (*decode)(const protocol::http_response_view&, Out&));
 
     caller& caller_;
     protocol::endpoint ep_;
     service_target target_;
+    service_target anonymous_target_; ///< the same, unsigned (AssumeRoleWithWebIdentity)
 };
 
 } // namespace engine::clients
