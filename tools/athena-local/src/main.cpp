@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
                    "uniform:50ms..2s)");
     app.add_option("--dpu-quota", o.dpu_quota, "account DPU quota for concurrent sessions")->capture_default_str();
     app.add_option("--workers", o.calculation_workers, "threads running calculation SQL")->capture_default_str();
+    app.add_option("--hash-threads", o.hash_threads,
+                   "threads hashing large PUT bodies while the loop reads and writes them (0: hash on the loop)")
+        ->capture_default_str();
     app.add_option("--duckdb-threads", o.duckdb_threads, "DuckDB threads (0: one per core)");
     app.add_option("--duckdb-memory-limit", o.duckdb_memory_limit, "DuckDB memory_limit")->capture_default_str();
     app.add_flag("--stats", stats, "print a summary of requests, faults and errors at exit");

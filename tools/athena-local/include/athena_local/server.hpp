@@ -2,7 +2,8 @@
 // athena-local's server: one port serving S3 (REST-XML), Glue (AWSGlue.*) and Athena (AmazonAthena.*) over
 // HTTP/1.1 with keep-alive, on the caller's event loop. Every request's SigV4 signature is verified against one
 // key pair. Embeddable: construct on an executor, start(), and the server accepts connections until stop().
-// Calculations run on worker threads the server owns (never on the loop).
+// Calculations run on worker threads the server owns (never on the loop); so does the hashing of large PUT bodies
+// (server_options::hash_threads). Those threads are joined by stop(); destroy the server before its io_context.
 
 #include <aws_sigv4/credentials.hpp>
 
@@ -41,6 +42,9 @@ struct server_options {
     std::string simulate;
     unsigned dpu_quota = 160;                ///< account DPU quota for concurrent sessions
     unsigned calculation_workers = 2;        ///< threads running calculation SQL
+    /// Threads hashing the bodies of large PUTs (MD5, and SHA-256 / CRCs when asked) while the loop keeps reading
+    /// the socket and writing the temp file. 0, or a CPU affinity of a single core at start(): hash on the loop.
+    unsigned hash_threads = 1;
     unsigned duckdb_threads = 0;             ///< 0: DuckDB's default
     std::string duckdb_memory_limit = "2GB";
     std::filesystem::path access_log;        ///< --log-requests: one line per request

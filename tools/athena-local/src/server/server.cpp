@@ -4,6 +4,7 @@
 #include "s3/api.hpp"
 #include "s3/store.hpp"
 #include "distribution.hpp"
+#include "server/hash_pool.hpp"
 #include "server/verify.hpp"
 
 #include <athena_local/glue.hpp>
@@ -26,11 +27,13 @@
 #include <zlib.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <list>
 #include <random>
@@ -48,6 +51,8 @@ namespace {
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint64_t max_body = std::uint64_t(6) * 1024 * 1024 * 1024; // above S3's 5 GiB PUT limit
 constexpr std::uint64_t stream_threshold = 1024 * 1024;                  // bodies above this go to disk
+constexpr std::size_t put_buffer_size = 1024 * 1024; // a streamed PUT reads the socket in pieces of this size
+constexpr std::size_t put_buffers = 3;               // ... into at most this many buffers (being filled, hashed)
 
 std::string random_token(std::mt19937_64& rng, std::size_t n, std::string_view alphabet) {
     std::string s;
@@ -137,6 +142,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     std::unique_ptr<glue_catalog> catalog;
     std::unique_ptr<json_service> glue;
     std::unique_ptr<athena::athena_service> athena;
+    std::unique_ptr<hash_pool> hashers; // hash lanes for streamed PUT bodies (opts.hash_threads)
     auth::verifier verifier;
     std::mt19937_64 rng;
     distribution latency;
@@ -293,6 +299,12 @@ std::error_code server::start(std::string& message) {
         message = "--simulate: " + why;
         return std::make_error_code(std::errc::invalid_argument);
     }
+    // A hash lane only helps when it can run beside the loop: with a CPU affinity of one core it would take turns
+    // with the loop (and find its buffers out of cache), so the loop hashes.
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    bool one_cpu = ::sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) < 2;
+    s.hashers = std::make_unique<hash_pool>(one_cpu ? 0 : s.opts.hash_threads);
     service_env env{s.loop, s.store.get(), s.opts.data_dir, s.opts.seed};
     s.athena = std::make_unique<athena::athena_service>(env, *s.catalog, ao);
     if (!s.opts.access_log.empty()) {
@@ -342,6 +354,8 @@ void server::stop() {
         s.athena->shutdown();
     if (s.glue)
         s.glue->shutdown();
+    if (s.hashers)
+        s.hashers->stop(); // runs what is queued (their completions go to the loop), then joins
 }
 
 tcp::endpoint server::endpoint() const {
@@ -547,6 +561,31 @@ struct stream_digests {
     }
 };
 
+/// One streamed PUT's buffers and digests. Shared with the hash lane's jobs, so a PUT that ends early (reset,
+/// refusal) leaves its buffers to the last job's completion. `dig` is touched only by the lane while buffers are
+/// out; free_bufs, in_flight and wake only on the loop.
+struct put_pipeline {
+    stream_digests dig;
+    std::vector<std::vector<char>> bufs;
+    std::vector<std::size_t> free_bufs;
+    unsigned in_flight = 0;
+    asio::steady_timer wake; // never expires: cancel() wakes the coroutine waiting for a buffer
+    explicit put_pipeline(const asio::any_io_executor& ex) : wake(ex, asio::steady_timer::time_point::max()) {}
+};
+
+bool write_all(int fd, const char* p, std::size_t n) {
+    std::size_t off = 0;
+    while (off < n) {
+        auto w = ::write(fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        off += static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
 } // namespace
 
 asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stream> stream, beast::flat_buffer& buffer,
@@ -610,8 +649,8 @@ asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stre
     }
 
     // Stream the body to the temp file, hashing on the way.
-    auto digests = std::make_unique<stream_digests>(); // on the heap: g++ 12 mis-initialises some frame members
-    auto& dig = *digests;
+    auto pipe = std::make_shared<put_pipeline>(loop); // on the heap: g++ 12 mis-initialises some frame members
+    auto& dig = pipe->dig;
     bool hex_hash = v.payload_hash.size() == 64;
     if (hex_hash)
         dig.sha.emplace();
@@ -627,51 +666,81 @@ asio::awaitable<bool> server::impl::streamed_put(std::shared_ptr<beast::tcp_stre
     int fd = ::open(tmp->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         co_return false;
-    // Content-Length bodies are read straight from the socket into one 1 MiB buffer (no parser copy): first what
-    // the header read already buffered, then exactly the remaining bytes, so a pipelined next request stays in
-    // `buffer`.
+    // Content-Length bodies are read straight from the socket into 1 MiB buffers (no parser copy): first what the
+    // header read already buffered, then exactly the remaining bytes, so a pipelined next request stays in `buffer`.
+    // The loop fills a buffer and writes it to the temp file; a hash lane (hash_pool) digests it meanwhile, so the
+    // loop is already filling the next one. At most put_buffers buffers per PUT; with no lane (hash_threads 0, or
+    // the process confined to one core), one buffer, hashed on the loop.
+    bool offload = hashers && hashers->lanes() > 0;
+    unsigned lane = offload ? hashers->pick() : 0;
+    std::size_t nbufs = offload ? put_buffers : 1;
+    pipe->bufs.resize(nbufs);
+    for (std::size_t i = 0; i < nbufs; ++i) {
+        pipe->bufs[i].resize(put_buffer_size);
+        pipe->free_bufs.push_back(i);
+    }
     std::uint64_t remaining = header_parser.content_length().value_or(0);
-    std::vector<char> chunk(1 << 20);
     std::uint64_t size = 0;
     bool failed = false;
-    auto consume = [&](const char* p, std::size_t got) {
-        dig.update(p, got);
-        std::size_t off = 0;
-        while (off < got) {
-            auto w = ::write(fd, p + off, got - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return false;
-            off += static_cast<std::size_t>(w);
-        }
-        size += got;
-        return true;
-    };
-    if (buffer.size() > 0) {
-        auto take = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
-        failed = !consume(static_cast<const char*>(buffer.data().data()), take);
-        buffer.consume(take);
-        remaining -= take;
-    }
     while (!failed && remaining > 0) {
-        auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), remaining));
-        auto [ec, n] = co_await stream->async_read_some(asio::buffer(chunk.data(), want), tuple_awaitable);
-        if (ec || n == 0) {
+        while (pipe->free_bufs.empty()) { // every buffer is being hashed: wait for a lane to hand one back
+            auto [wec] = co_await pipe->wake.async_wait(tuple_awaitable);
+            (void)wec;
+        }
+        std::size_t b = pipe->free_bufs.back();
+        pipe->free_bufs.pop_back();
+        char* data = pipe->bufs[b].data();
+        auto cap = static_cast<std::size_t>(std::min<std::uint64_t>(put_buffer_size, remaining));
+        std::size_t fill = 0;
+        if (buffer.size() > 0) {
+            fill = std::min(buffer.size(), cap);
+            std::memcpy(data, buffer.data().data(), fill);
+            buffer.consume(fill);
+        }
+        // With a lane, fill the whole buffer (one hand-off per MiB); on the loop alone, hash and write each read while
+        // it is still in cache.
+        while (fill < cap && (offload || fill == 0)) {
+            auto [ec, n] = co_await stream->async_read_some(asio::buffer(data + fill, cap - fill), tuple_awaitable);
+            if (ec || n == 0) {
+                failed = true;
+                break;
+            }
+            fill += n;
+        }
+        if (failed || !write_all(fd, data, fill)) {
             failed = true;
             break;
         }
-        remaining -= n;
-        failed = !consume(chunk.data(), n);
+        remaining -= fill;
+        size += fill;
+        if (!offload) {
+            pipe->dig.update(data, fill);
+            pipe->free_bufs.push_back(b);
+            continue;
+        }
+        ++pipe->in_flight;
+        hashers->submit(lane, [pipe, b, fill, ex = loop]() mutable {
+            pipe->dig.update(pipe->bufs[b].data(), fill);
+            // Back on the loop: the buffer is free again. (The loop holds the last reference, never the lane.)
+            asio::post(ex, [p = std::move(pipe), b]() {
+                p->free_bufs.push_back(b);
+                --p->in_flight;
+                p->wake.cancel();
+            });
+        });
     }
     if (!failed && store->fsync_enabled())
         ::fsync(fd);
     ::close(fd);
     stats.bytes_in += size;
     std::error_code rec;
-    if (failed) {
+    if (failed) { // (buffers still being hashed are freed by their lane's completion)
         std::filesystem::remove(*tmp, rec);
         co_return false;
+    }
+    while (pipe->in_flight > 0) { // the digests are complete once every buffer is back
+        auto [wec] = co_await pipe->wake.async_wait(tuple_awaitable);
+        (void)wec;
     }
     s3::response r;
     if (hex_hash && aws_sigv4::to_hex_string(dig.sha->finish()) != v.payload_hash) {
