@@ -4,6 +4,8 @@
      x-amz-checksum-crc32c trailer), independent of the project's signer; a tampered chunk is refused
   2. flexible checksums (CRC32, CRC32C, SHA256) sent by botocore and returned with ChecksumMode=ENABLED (botocore
      validates what comes back); a wrong checksum is BadDigest
+  3. large bodies (streamed to disk, hashed off the loop): wrong Content-MD5 / checksum / x-amz-content-sha256
+     refused and nothing stored; ETag and SHA256 right; a reset mid-body leaves no temp file
 usage: chunked_client.py ENDPOINT CREDENTIALS_FILE    (prints one line per check, exits non-zero on failure)
 """
 import base64
@@ -12,8 +14,11 @@ import datetime
 import hashlib
 import hmac
 import http.client
+import os
+import socket
 import struct
 import sys
+import time
 import urllib.parse
 
 import botocore.config
@@ -138,7 +143,8 @@ try:
     check("wrong CRC32C refused", False, "accepted")
 except ClientError as e:
     check("wrong CRC32C refused with BadDigest", e.response["Error"]["Code"] == "BadDigest", str(e))
-for size in (4, 3 << 20):
+# large sizes: several 1 MiB buffers hashed off the loop (more than the 3 a PUT may hold), a partial last one
+for size in (4, 3 << 20, (5 << 20) + 12345):
     try:
         s3.put_object(Bucket="chunked", Key="bad-md5", Body=b"d" * size, ContentMD5="AAAAAAAAAAAAAAAAAAAAAA==")
         check("wrong Content-MD5 refused (%d bytes)" % size, False, "accepted")
@@ -150,11 +156,21 @@ for size in (4, 3 << 20):
         check("wrong CRC32C refused (%d bytes)" % size, False, "accepted")
     except ClientError as e:
         check("wrong CRC32C refused with BadDigest (%d bytes)" % size, e.response["Error"]["Code"] == "BadDigest", str(e))
-try:
-    s3.head_object(Bucket="chunked", Key="bad-md5")
-    check("refused uploads leave no object", False, "bad-md5 exists")
-except ClientError as e:
-    check("refused uploads leave no object", e.response["Error"]["Code"] in ("404", "NotFound"), str(e))
+for refused in ("bad-md5", "bad-crc"):
+    try:
+        s3.head_object(Bucket="chunked", Key=refused)
+        check("refused uploads leave no object", False, refused + " exists")
+    except ClientError as e:
+        check("refused uploads leave no object (%s)" % refused, e.response["Error"]["Code"] in ("404", "NotFound"),
+              str(e))
+big = bytes(range(256)) * ((7 << 20) // 256 + 101)
+r = s3.put_object(Bucket="chunked", Key="big", Body=big, ChecksumAlgorithm="SHA256")
+got = s3.get_object(Bucket="chunked", Key="big", ChecksumMode="ENABLED")
+data = got["Body"].read()
+check("large PUT: ETag is the MD5, SHA256 checksum round trip (%d bytes)" % len(big),
+      data == big and r["ETag"].strip('"') == hashlib.md5(big).hexdigest() and
+      got.get("ChecksumSHA256") == base64.b64encode(hashlib.sha256(big).digest()).decode(),
+      "%s %s" % (r["ETag"], got.get("ChecksumSHA256")))
 # a signed body that is not what was signed (x-amz-content-sha256 of other bytes), large and small
 for size in (10, 2 << 20):
     u = urllib.parse.urlparse(endpoint)
@@ -176,4 +192,26 @@ for size in (10, 2 << 20):
     text = r.read().decode(errors="replace")
     check("body differing from x-amz-content-sha256 refused (%d bytes)" % size,
           r.status == 400 and "XAmzContentSHA256Mismatch" in text, "%d %s" % (r.status, text))
+
+# a connection reset in the middle of a large body: nothing is stored and the temp file is removed
+u = urllib.parse.urlparse(endpoint)
+url = s3.generate_presigned_url("put_object", Params={"Bucket": "chunked", "Key": "reset"}, ExpiresIn=300)
+pu = urllib.parse.urlparse(url)
+sock = socket.create_connection((u.hostname, u.port))
+head = "PUT %s?%s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n\r\n" % (pu.path, pu.query, u.netloc, 8 << 20)
+sock.sendall(head.encode() + b"x" * (3 << 20) + b"y" * 4321)
+sock.close()
+tmp_dir = os.path.join(os.path.dirname(os.path.abspath(creds_file)), "s3", "chunked", "tmp")
+left = None
+for _ in range(100):  # the server notices the reset when it reads; give it up to 5 s
+    left = [f for f in os.listdir(tmp_dir) if f[:1] == "s" and f[1:].isdigit()]
+    if not left:
+        break
+    time.sleep(0.05)
+check("reset mid-body leaves no temp file", os.path.isdir(tmp_dir) and not left, "%s: %s" % (tmp_dir, left))
+try:
+    s3.head_object(Bucket="chunked", Key="reset")
+    check("reset mid-body stores nothing", False, "reset exists")
+except ClientError as e:
+    check("reset mid-body stores nothing", e.response["Error"]["Code"] in ("404", "NotFound"), str(e))
 sys.exit(1 if failures else 0)
