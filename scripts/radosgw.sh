@@ -17,6 +17,15 @@
 # 15-25 s to start on 2 cores. The OSD keeps objects in RAM, up to $RADOSGW_MEMSTORE_BYTES (default
 # 4 GiB, allocated as used); when it is full radosgw stops answering writes (requests hang until the
 # client's timeout), and deleted objects are only reclaimed by radosgw's garbage collector.
+#
+# RADOSGW_BENCH=1 (for benchmarks, never for tests): the same cluster with the server's own CPU cost
+# cut, so that a benchmark on a shared machine shows the clients' differences rather than radosgw's:
+# no cephx between the daemons (auth none), no debug logging (debug_* 0/0, i.e. not even gathered in
+# memory), messenger CRCs off where the messenger honours it, 8 radosgw threads (2 cores), 8 MiB
+# RADOS writes (rgw_max_chunk_size/rgw_obj_stripe_size; one write per 8 MiB part instead of two),
+# and overwritten objects' RAM reclaimed after 10 s instead of 30 s (repeated uploads of the same
+# keys). S3 behaviour (SigV4, Content-MD5, multipart rules, the user and port) is unchanged.
+# docs/PERFORMANCE.md has its effect.
 set -euo pipefail
 cmd=${1:?usage: radosgw.sh start|stop DIR [PORT]}
 B=${2:?usage: radosgw.sh start|stop DIR [PORT]}
@@ -61,6 +70,34 @@ rm -rf "$B"; mkdir -p "$B"/{mon,osd,run,log}
 B=$(cd "$B" && pwd)
 trap 'echo "radosgw.sh: start failed; logs in $B/log" >&2; stop' ERR
 FSID=$(uuidgen)
+AUTH=cephx RGW_THREADS=16 GC_WAIT=30 BENCH_GLOBAL= BENCH_RGW=
+if [[ ${RADOSGW_BENCH:-0} == 1 ]]; then
+  AUTH=none RGW_THREADS=8 GC_WAIT=10
+  BENCH_GLOBAL="
+debug_rgw = 0/0
+debug_ms = 0/0
+debug_osd = 0/0
+debug_objecter = 0/0
+debug_rados = 0/0
+debug_filestore = 0/0
+debug_memstore = 0/0
+debug_bluestore = 0/0
+debug_monc = 0/0
+debug_auth = 0/0
+debug_finisher = 0/0
+debug_throttle = 0/0
+debug_asok = 0/0
+debug_objclass = 0/0
+debug_mon = 0/0
+debug_paxos = 0/0
+ms_crc_data = false
+ms_crc_header = false
+cephx_sign_messages = false"
+  BENCH_RGW="
+rgw_max_chunk_size = 8388608
+rgw_obj_stripe_size = 8388608
+rgw_dynamic_resharding = false"
+fi
 cat > "$B/ceph.conf" <<CONF
 [global]
 fsid = $FSID
@@ -68,9 +105,9 @@ mon_initial_members = a
 mon_host = 127.0.0.1
 public_addr = 127.0.0.1
 cluster_addr = 127.0.0.1
-auth_cluster_required = cephx
-auth_service_required = cephx
-auth_client_required = cephx
+auth_cluster_required = $AUTH
+auth_service_required = $AUTH
+auth_client_required = $AUTH
 osd_pool_default_size = 1
 osd_pool_default_min_size = 1
 mon_allow_pool_size_one = true
@@ -87,12 +124,12 @@ mon_data = $B/mon/\$cluster-\$id
 osd_data = $B/osd/\$cluster-\$id
 osd_objectstore = memstore
 memstore_device_bytes = ${RADOSGW_MEMSTORE_BYTES:-4294967296}
-mon_warn_on_pool_no_redundancy = false
+mon_warn_on_pool_no_redundancy = false$BENCH_GLOBAL
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$PORT
-rgw_thread_pool_size = 16
-rgw_gc_obj_min_wait = 30
-rgw_gc_processor_period = 30
+rgw_thread_pool_size = $RGW_THREADS
+rgw_gc_obj_min_wait = $GC_WAIT
+rgw_gc_processor_period = $GC_WAIT$BENCH_RGW
 CONF
 export CEPH_CONF=$B/ceph.conf
 {
