@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 server=$build/bin/athena-local
 load=$build/tests/perf/athena_local/athena_local_load
 work=$(mktemp -d /dev/shm/athena-local-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 secs=10; size_mb=1024; sessions=10000; calcs=10
 if [ "$quick" = --quick ]; then secs=2; size_mb=64; sessions=200; calcs=3; fi
 
