@@ -83,6 +83,15 @@ athena_client::get_calculation_execution_status(std::string id) {
         [](const auto& v, auto& o) { return athena::decode_get_calculation_execution_status(v, o); });
 }
 
+awaitable<void>
+athena_client::get_calculation_execution_status_into(std::string id,
+                                                     op_result<athena::get_calculation_status_output>& out) {
+    return detail::operation_into<athena::get_calculation_status_output>(
+        caller_, target_, ep_, detail::op_label{std::string{}, "Athena"},
+        [&id](const auto& ep, auto& r) { return athena::build_get_calculation_execution_status(ep, id, r); },
+        [](const auto& v, auto& o) { return athena::decode_get_calculation_execution_status(v, o); }, out);
+}
+
 awaitable<op_result<std::string>> athena_client::get_calculation_execution_code(std::string id) {
     return run<std::string>(
         [&id](const auto& ep, auto& r) {

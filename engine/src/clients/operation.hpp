@@ -69,6 +69,20 @@ boost::asio::awaitable<op_result<Out>> run_operation(caller& c, prepared_call p,
     co_return out;
 }
 
+/// The same coroutine writing into the caller's result: neither the result nor Asio's copy of it
+/// (the awaitable's return value) is in this frame; `out` must stay alive until it completes.
+template <class Out>
+boost::asio::awaitable<void> run_operation_into(caller& c, prepared_call p, op_label label,
+                                                decode_fn<Out> decode, op_result<Out>& out) {
+    if (p.build_ec || p.bad_scheme) {
+        fail_before_sending(out.call, p, label);
+        co_return;
+    }
+    co_await c.call_into(p.call, out.call);
+    if (call_succeeded(out.call, label))
+        decode_answer(out, label, decode);
+}
+
 /// build(ep, http_request&) -> error_code, then run_operation. A plain function: the builder and
 /// its captured input never reach a coroutine frame.
 template <class Out, class Build>
@@ -82,6 +96,22 @@ boost::asio::awaitable<op_result<Out>> operation(caller& c, const service_target
         prepare(p, target, ec, std::move(preq));
     }
     return run_operation<Out>(c, std::move(p), std::move(label), decode);
+}
+
+/// operation() into caller-owned storage: `out` is reset here (a plain function), then filled by
+/// run_operation_into.
+template <class Out, class Build>
+boost::asio::awaitable<void> operation_into(caller& c, const service_target& target, const protocol::endpoint& ep,
+                                            op_label label, Build&& build, decode_fn<Out> decode,
+                                            op_result<Out>& out) {
+    out = op_result<Out>{};
+    prepared_call p;
+    {
+        protocol::http_request preq;
+        const std::error_code ec = build(ep, preq);
+        prepare(p, target, ec, std::move(preq));
+    }
+    return run_operation_into<Out>(c, std::move(p), std::move(label), decode, out);
 }
 
 } // namespace engine::clients::detail

@@ -182,6 +182,9 @@ BOOST_AUTO_TEST_CASE(athena_client_typed_calls) {
               {200, R"({"SessionId":"sess-1","State":"CREATING"})"},
               {200, R"J({"Status":{"State":"COMPLETED","SubmissionDateTime":1.7E9,)J"
                     R"J("CompletionDateTime":1700000012.5},"Statistics":{"DpuExecutionInMillis":4200}})J"},
+              {200, "not json"},
+              {503, R"({"__type":"ServiceUnavailableException","message":"busy"})"},
+              {200, R"J({"Status":{"State":"RUNNING","SubmissionDateTime":1.7E9}})J"},
               {200, "not json"}});
     engine::http::client http(ioc.get_executor());
     engine::clients::caller c(http, test_credentials(), fast_retries(), 7);
@@ -207,6 +210,18 @@ BOOST_AUTO_TEST_CASE(athena_client_typed_calls) {
             auto bad = co_await athena.get_session_status("sess-1");
             BOOST_TEST(!bad.ok());
             BOOST_TEST(bad.call.message.starts_with("malformed Athena response"), bad.call.message);
+            // The same call written into caller-owned storage: retried, then reset for the next call.
+            engine::clients::op_result<protocol::athena::get_calculation_status_output> into;
+            const std::string calc_id = "calc-2";
+            co_await athena.get_calculation_execution_status_into(calc_id, into);
+            BOOST_TEST(into.ok(), into.call.message);
+            BOOST_TEST(into.call.attempts == 2);
+            BOOST_TEST((into.value.status.state == protocol::athena::calculation_state::running));
+            co_await athena.get_calculation_execution_status_into(calc_id, into);
+            BOOST_TEST(!into.ok());
+            BOOST_TEST(into.call.attempts == 1);
+            BOOST_TEST(into.call.message.starts_with("malformed Athena response"), into.call.message);
+            BOOST_TEST(!into.value.statistics.dpu_execution_millis);
             done = true;
         },
         [&](std::exception_ptr e) {
@@ -217,7 +232,8 @@ BOOST_AUTO_TEST_CASE(athena_client_typed_calls) {
         });
     ioc.run();
     BOOST_TEST(done);
-    BOOST_REQUIRE(server.requests.size() == 4u);
+    BOOST_REQUIRE(server.requests.size() == 7u);
+    BOOST_TEST(server.requests[5].body.find("calc-2") != std::string::npos);
     // The token was generated once and resent unchanged with the retry.
     const auto& b0 = server.requests[0].body;
     const auto at = b0.find("\"ClientRequestToken\":\"");

@@ -30,6 +30,7 @@
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 namespace athena = protocol::athena;
+using op_result_status = engine::clients::op_result<protocol::athena::get_calculation_status_output>;
 
 namespace {
 
@@ -152,9 +153,11 @@ int main(int argc, char** argv) {
         t0 = std::chrono::steady_clock::now();
         cpu0 = cpu_seconds();
         for (int i = 0; i < a.in_flight; ++i)
+            // One worker per in-flight slot, looping; its result is reused (written in place).
             asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+                op_result_status r;
                 while (std::chrono::steady_clock::now() < deadline) {
-                    auto r = co_await client.get_calculation_execution_status(calc);
+                    co_await client.get_calculation_execution_status_into(calc, r);
                     note(c, r);
                 }
             }, asio::detached);
