@@ -3,6 +3,11 @@
 # One Boost.Test executable (dynamic Boost.Test, BOOST_TEST_DYN_LINK) registered with CTest.
 # Each test file defines its own suites; exactly one source per executable must define
 # BOOST_TEST_MODULE (or use tests/common/test_main.cpp through the COMMON_MAIN flag).
+set(BB_TEST_DEFINITIONS BOOST_TEST_DYN_LINK
+  BB_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+  BB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+  BB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+
 function(bb_add_test)
   cmake_parse_arguments(T "COMMON_MAIN" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;ARGS" ${ARGN})
   set(srcs ${T_SOURCES})
@@ -10,11 +15,17 @@ function(bb_add_test)
     list(APPEND srcs ${PROJECT_SOURCE_DIR}/tests/common/test_main.cpp)
   endif()
   add_executable(${T_NAME} ${srcs})
-  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} Boost::unit_test_framework)
-  target_compile_definitions(${T_NAME} PRIVATE BOOST_TEST_DYN_LINK
-    BB_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
-    BB_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    BB_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  # bb_asio and Boost.JSON for everyone: the same definitions in every test as in the shared
+  # precompiled header (tests/CMakeLists.txt); unused, they cost nothing at link time.
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} bb_asio Boost::json Boost::unit_test_framework)
+  target_compile_definitions(${T_NAME} PRIVATE ${BB_TEST_DEFINITIONS})
+  if(TARGET bb_test_pch)
+    target_precompile_headers(${T_NAME} REUSE_FROM bb_test_pch)
+    # The unit that defines BOOST_TEST_MODULE must include Boost.Test itself (the header
+    # generates main() only when the macro is defined before its first inclusion).
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/tests/common/test_main.cpp
+      TARGET_DIRECTORY ${T_NAME} PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
+  endif()
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
   add_test(NAME ${T_NAME} COMMAND ${T_NAME} --log_level=test_suite --report_level=short ${T_ARGS})
   if(T_LABELS)

@@ -14,7 +14,10 @@ namespace test {
 
 /// Reads tests/data/protocol/<rel>; fails the test when missing.
 inline std::string fixture(const std::string& rel) {
-    std::ifstream in(std::string(BB_TEST_DATA_DIR) + "/protocol/" + rel, std::ios::binary);
+    // Appended step by step: g++ 12's -Warray-bounds misfires on string(literal) + literal + s.
+    std::string path = BB_TEST_DATA_DIR;
+    path.append("/protocol/").append(rel);
+    std::ifstream in(path, std::ios::binary);
     BOOST_REQUIRE_MESSAGE(in.good(), "missing fixture " << rel);
     std::ostringstream ss;
     ss << in.rdbuf();
