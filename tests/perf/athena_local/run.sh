@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # athena-local benchmarks on this machine: the server pinned to core 0, the client to core 1.
 #   tests/perf/athena_local/run.sh BUILD_DIR [--quick]
+#   SERVER_CPUS=0,1 tests/perf/athena_local/run.sh ...   lets the server use both cores (its PUT hash lane runs
+#   beside its loop); the client stays on core 1.
 # 1. GetCalculationExecutionStatus requests/s over keep-alive: wrk (64 connections) replaying one signed
 #    request, and the engine's own Athena client (athena_local_load) with 1, 16 and 64 in flight; server CPU µs
 #    per request from /proc.
@@ -13,12 +15,13 @@ server=$build/bin/athena-local
 load=$build/tests/perf/athena_local/athena_local_load
 work=$(mktemp -d /dev/shm/athena-local-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+server_cpus=${SERVER_CPUS:-0}
 secs=10; size_mb=1024; sessions=10000; calcs=10
 if [ "$quick" = --quick ]; then secs=2; size_mb=64; sessions=200; calcs=3; fi
 
 start_server() { # args...
   rm -f "$work/ready"
-  taskset -c 0 "$server" --listen 127.0.0.1:0 --data-dir "$work/data" --ready-file "$work/ready" --no-fsync "$@" \
+  taskset -c "$server_cpus" "$server" --listen 127.0.0.1:0 --data-dir "$work/data" --ready-file "$work/ready" --no-fsync "$@" \
     >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 200); do [ -f "$work/ready" ] && break; sleep 0.05; done
@@ -29,7 +32,7 @@ start_server() { # args...
 cpu_ticks() { awk '{print $14+$15}' /proc/$server_pid/stat; }
 hz=$(getconf CLK_TCK)
 
-echo "== GetCalculationExecutionStatus, server on core 0 =="
+echo "== GetCalculationExecutionStatus, server on core(s) $server_cpus =="
 start_server
 /usr/bin/python3 "$here/sign_request.py" "$url" "$work/data/credentials" status >"$work/status.lua"
 if command -v wrk >/dev/null; then
