@@ -3,6 +3,8 @@
 // (wrong secret: exit 1 with S3's code and no secret; bad usage: exit 2).
 #include <boost/test/unit_test.hpp>
 
+#include "scratch.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,31 +55,10 @@ result bb(const std::string& args, const std::string& secret = "TESTSECRET") {
     return r;
 }
 
-fs::path scratch() {
-    static const fs::path p = [] {
-        auto d = fs::temp_directory_path() / ("bb-s3-cli-" + std::to_string(::getpid()));
-        fs::remove_all(d);
-        fs::create_directories(d);
-        return d;
-    }();
-    // Removed at exit (the files are up to 64 MiB).
-    static const struct cleanup {
-        fs::path dir;
-        ~cleanup() {
-            std::error_code ec;
-            fs::remove_all(dir, ec);
-        }
-    } at_exit{p};
-    return p;
-}
+fs::path scratch() { return test::scratch_dir("bb-s3-cli"); }
 
 void write_random(const fs::path& p, std::size_t size, unsigned seed) {
-    fs::create_directories(p.parent_path());
-    std::mt19937 rng(seed);
-    std::string s(size, '\0');
-    for (auto& c : s)
-        c = static_cast<char>(rng());
-    std::ofstream(p, std::ios::binary) << s;
+    test::write_random_file(p, size, seed);
 }
 
 std::string slurp(const fs::path& p) {

@@ -22,6 +22,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "scratch.hpp"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -38,35 +40,10 @@ namespace s3 = engine::s3;
 namespace ps3 = protocol::s3;
 namespace fs = std::filesystem;
 
-fs::path scratch() {
-    static const fs::path p = [] {
-        auto d = fs::temp_directory_path() / ("bb-s3-athena-local-test-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    static const struct cleanup {
-        fs::path dir;
-        ~cleanup() {
-            std::error_code ec;
-            fs::remove_all(dir, ec);
-        }
-    } at_exit{p};
-    return p;
-}
+fs::path scratch() { return test::scratch_dir("bb-s3-athena-local-test"); }
 
 fs::path random_file(const std::string& name, std::uint64_t size, std::uint64_t seed) {
-    auto p = scratch() / name;
-    std::ofstream out(p, std::ios::binary);
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint64_t> block(1 << 14);
-    for (std::uint64_t done = 0; done < size;) {
-        for (auto& w : block)
-            w = rng();
-        const auto n = std::min<std::uint64_t>(size - done, block.size() * 8);
-        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-        done += n;
-    }
-    return p;
+    return test::write_random_file(scratch() / name, size, seed);
 }
 
 std::uint32_t crc_of_file(const fs::path& p) {

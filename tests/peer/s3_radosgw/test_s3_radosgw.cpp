@@ -17,6 +17,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "scratch.hpp"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -47,37 +49,11 @@ std::string endpoint_url() {
     return url;
 }
 
-fs::path scratch() {
-    static const fs::path p = [] {
-        auto d = fs::temp_directory_path() / ("bb-s3-test-" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    // Removed at exit (the files are up to 64 MiB).
-    static const struct cleanup {
-        fs::path dir;
-        ~cleanup() {
-            std::error_code ec;
-            fs::remove_all(dir, ec);
-        }
-    } at_exit{p};
-    return p;
-}
+fs::path scratch() { return test::scratch_dir("bb-s3-test"); }
 
 // A file of pseudo-random bytes (incompressible, different per seed).
 fs::path random_file(const std::string& name, std::uint64_t size, std::uint64_t seed) {
-    auto p = scratch() / name;
-    std::ofstream out(p, std::ios::binary);
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint64_t> block(1 << 16);
-    for (std::uint64_t done = 0; done < size;) {
-        for (auto& w : block)
-            w = rng();
-        const auto n = std::min<std::uint64_t>(size - done, block.size() * 8);
-        out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-        done += n;
-    }
-    return p;
+    return test::write_random_file(scratch() / name, size, seed);
 }
 
 std::string sha256_of_file(const fs::path& p) {
