@@ -45,7 +45,7 @@ using asio::awaitable;
 struct common_options {
     std::string endpoint_url, region, profile;
     std::string payload = "signed";
-    std::string checksum = "md5";
+    std::string checksum = "auto";
     double part_size_mib = 0;
     std::size_t parallel = 8;
     bool recursive = false;
@@ -150,14 +150,16 @@ s3::upload_options upload_options_from(const common_options& o) {
     if (!mode)
         throw usage_error(fmt::format("--payload '{}': use signed, unsigned or aws-chunked", o.payload));
     u.payload.mode = *mode;
-    if (o.checksum == "md5")
+    if (o.checksum == "auto")
+        u.payload.checksum = s3::checksum_mode::automatic;
+    else if (o.checksum == "md5")
         u.payload.checksum = s3::checksum_mode::content_md5;
     else if (o.checksum == "crc32c")
         u.payload.checksum = s3::checksum_mode::crc32c;
     else if (o.checksum == "none")
         u.payload.checksum = s3::checksum_mode::none;
     else
-        throw usage_error(fmt::format("--checksum '{}': use md5, crc32c or none", o.checksum));
+        throw usage_error(fmt::format("--checksum '{}': use auto, md5, crc32c or none", o.checksum));
     if (o.part_size_mib != 0) {
         if (o.part_size_mib < 5 || o.part_size_mib > 5120)
             throw usage_error("--part-size must be between 5 and 5120 MiB");
@@ -394,7 +396,8 @@ void add_s3_commands(CLI::App& app) {
     cp->add_flag("--recursive", o->recursive, "Copy a directory / every key under a prefix");
     cp->add_option("--payload", o->payload, "Upload payload signing: signed (SHA-256), unsigned, aws-chunked")
         ->capture_default_str();
-    cp->add_option("--checksum", o->checksum, "Upload integrity header: md5 (Content-MD5), crc32c, none")
+    cp->add_option("--checksum", o->checksum, "Upload integrity check: auto (none when the payload's SHA-256 is signed, which the server "
+                   "verifies; md5 with --payload unsigned), md5 (Content-MD5), crc32c, none")
         ->capture_default_str();
     cp->add_option("--part-size", o->part_size_mib, "Multipart part size in MiB (default: 8, raised for huge files)");
     cp->add_option("--parallel", o->parallel, "Parts in flight per file")->capture_default_str();

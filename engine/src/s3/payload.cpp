@@ -255,13 +255,20 @@ std::error_code digest_file_range(const std::string& path, std::uint64_t offset,
     return {};
 }
 
+checksum_mode effective_checksum(const payload_settings& settings) noexcept {
+    if (settings.checksum != checksum_mode::automatic)
+        return settings.checksum;
+    return settings.mode == payload_mode::unsigned_payload ? checksum_mode::content_md5 : checksum_mode::none;
+}
+
 needed_digests digests_needed(const payload_settings& settings) noexcept {
+    const auto checksum = effective_checksum(settings);
     const bool chunked = settings.mode == payload_mode::aws_chunked;
-    const bool trailer = chunked && settings.checksum == checksum_mode::crc32c;
+    const bool trailer = chunked && checksum == checksum_mode::crc32c;
     needed_digests n;
     n.sha256 = settings.mode == payload_mode::signed_sha256;
-    n.md5 = settings.checksum == checksum_mode::content_md5;
-    n.crc32c = settings.checksum == checksum_mode::crc32c && !trailer && !settings.known_crc32c;
+    n.md5 = checksum == checksum_mode::content_md5;
+    n.crc32c = checksum == checksum_mode::crc32c && !trailer && !settings.known_crc32c;
     return n;
 }
 
@@ -277,11 +284,12 @@ std::error_code attach_file_body(http::request& req, const std::string& path, st
     if (fr.ec)
         return fr.ec;
 
+    const auto checksum = effective_checksum(settings);
     const bool chunked = settings.mode == payload_mode::aws_chunked;
-    const bool trailer = chunked && settings.checksum == checksum_mode::crc32c;
+    const bool trailer = chunked && checksum == checksum_mode::crc32c;
     const bool want_sha = settings.mode == payload_mode::signed_sha256;
-    const bool want_md5 = settings.checksum == checksum_mode::content_md5;
-    const bool crc = settings.checksum == checksum_mode::crc32c;
+    const bool want_md5 = checksum == checksum_mode::content_md5;
+    const bool crc = checksum == checksum_mode::crc32c;
     const bool want_crc = crc && !trailer && !settings.known_crc32c;
     if (precomputed) {
         out.digests = *precomputed;

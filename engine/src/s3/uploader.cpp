@@ -60,7 +60,7 @@ awaitable<void> part_worker(client& c, upload_state& st, const upload_options& o
             st.done[idx] = {idx + 1, r.value.etag, {}};
             // With CRC32C, CompleteMultipartUpload lists each part's checksum (S3 requires it when the
             // upload was created with x-amz-checksum-algorithm).
-            if (opt.payload.checksum == checksum_mode::crc32c)
+            if (effective_checksum(opt.payload) == checksum_mode::crc32c)
                 st.done[idx].checksum_crc32c = !r.value.checksum_crc32c.empty() ? r.value.checksum_crc32c
                                                : r.value.digests.crc32c
                                                    ? aws_sigv4::crc32c_base64(*r.value.digests.crc32c)
@@ -177,7 +177,7 @@ awaitable<op_result<upload_result>> upload_file(client& c, std::string bucket, s
 
     // Named arguments (no defaulted class-type arguments inside co_await: g++ 12).
     std::string content_type = opt.content_type;
-    std::string checksum_algorithm = opt.payload.checksum == checksum_mode::crc32c ? "CRC32C" : "";
+    std::string checksum_algorithm = effective_checksum(opt.payload) == checksum_mode::crc32c ? "CRC32C" : "";
     auto created = co_await c.create_multipart_upload(bucket, key, std::move(content_type),
                                                       std::move(checksum_algorithm));
     if (!created.ok()) {

@@ -3,9 +3,11 @@
 // continuation, DeleteObjects over 1000 keys, 64 MiB multipart uploads in the three payload modes
 // verified after download, abort (explicit and by cancellation), a wrong secret key, parts below
 // 5 MiB.
+#include <aws_sigv4/hash.hpp>
 #include <engine/clients/caller.hpp>
 #include <engine/credentials/provider.hpp>
 #include <engine/http/client.hpp>
+#include <engine/http/message.hpp>
 #include <engine/s3/client.hpp>
 #include <engine/s3/payload.hpp>
 #include <engine/s3/uploader.hpp>
@@ -195,6 +197,43 @@ BOOST_AUTO_TEST_CASE(streamed_put_and_get_to_file_and_sink) {
     BOOST_TEST(seen == (1u << 20) - 1000);
     BOOST_TEST(got.value.bytes == seen);
     BOOST_TEST(chunks > 1u); // streamed, not delivered in one piece
+}
+
+// The default upload mode (signed SHA-256, --checksum auto: no Content-MD5) relies on the server
+// recomputing the signed payload hash over the bytes it receives. Here the signature covers the
+// SHA-256 of other bytes than those sent: radosgw must refuse the body and store nothing.
+BOOST_AUTO_TEST_CASE(signed_payload_hash_is_verified_by_the_server) {
+    rig r;
+    const auto b = make_bucket(r, "sha");
+    ps3::put_object_input in;
+    in.bucket = b;
+    in.key = "tampered";
+    in.body = "the bytes that travel";
+    protocol::http_request preq;
+    BOOST_TEST_REQUIRE(!ps3::build_put_object(rig::config(), in, preq));
+    auto req = engine::http::from_protocol(std::move(preq));
+    BOOST_TEST_REQUIRE(req.has_value());
+    engine::clients::payload_options po;
+    po.payload_hash = aws_sigv4::sha256_hex("the bytes that were signed");
+    const engine::clients::service_target target{"us-east-1", "s3", protocol::wire_protocol::rest_xml,
+                                                 aws_sigv4::settings::s3()};
+    engine::http::request_options opt;
+    auto res = r.run(r.caller.call(target, std::move(*req), opt, std::move(po)));
+    BOOST_TEST(!res.ok());
+    BOOST_TEST_REQUIRE(res.error.has_value());
+    BOOST_TEST(res.error->status == 400);
+    BOOST_TEST(res.error->code == "XAmzContentSHA256Mismatch", res.message);
+    BOOST_TEST(res.attempts == 1); // a client error: not retried
+    auto head = r.run(r.client.head_object(b, "tampered"));
+    BOOST_TEST_REQUIRE(head.call.error.has_value());
+    BOOST_TEST(head.call.error->status == 404); // nothing stored
+
+    // The same bytes, signed honestly, in the default mode: stored.
+    const auto src = random_file("sha.bin", 1 << 20, 7);
+    auto put = r.run(r.client.put_object_file({b, "honest", {}, {}, {}}, {src.string(), 0, std::nullopt}, {}));
+    BOOST_TEST_REQUIRE(put.ok(), put.call.message);
+    BOOST_TEST(!put.value.digests.md5.has_value()); // no Content-MD5 beside the signed SHA-256
+    BOOST_TEST(put.value.digests.sha256_hex.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(list_with_continuation_and_delimiter) {
@@ -401,6 +440,24 @@ BOOST_AUTO_TEST_CASE(parts_below_5_mib_surface_entity_too_small) {
     BOOST_TEST(up.call.message.find("5 MiB") != std::string::npos, up.call.message);
     BOOST_TEST(up.value.aborted);
     BOOST_TEST_MESSAGE(up.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(automatic_checksum_follows_the_payload_mode) {
+    using s3::checksum_mode;
+    using s3::payload_mode;
+    auto eff = [](payload_mode m, checksum_mode c) { return s3::effective_checksum({m, c, 64 * 1024}); };
+    BOOST_TEST((s3::payload_settings{}.checksum == checksum_mode::automatic));
+    BOOST_TEST((eff(payload_mode::signed_sha256, checksum_mode::automatic) == checksum_mode::none));
+    BOOST_TEST((eff(payload_mode::aws_chunked, checksum_mode::automatic) == checksum_mode::none));
+    BOOST_TEST((eff(payload_mode::unsigned_payload, checksum_mode::automatic) == checksum_mode::content_md5));
+    BOOST_TEST((eff(payload_mode::signed_sha256, checksum_mode::crc32c) == checksum_mode::crc32c));
+    BOOST_TEST((eff(payload_mode::unsigned_payload, checksum_mode::none) == checksum_mode::none));
+    const auto need = s3::digests_needed({payload_mode::signed_sha256, checksum_mode::automatic, 64 * 1024});
+    BOOST_TEST(need.sha256);
+    BOOST_TEST(!need.md5);
+    BOOST_TEST(!need.crc32c);
+    const auto chunked = s3::digests_needed({payload_mode::aws_chunked, checksum_mode::automatic, 64 * 1024});
+    BOOST_TEST(!chunked.any()); // aws-chunked in the default mode reads the file once
 }
 
 BOOST_AUTO_TEST_CASE(part_planning) {

@@ -7,8 +7,9 @@
 # on the host; the ratios are what docs/PERFORMANCE.md records.
 #
 # Client settings (each tool's defaults, stated so the comparison is fair): bb-async 8 MiB parts, 8
-# in flight, Content-MD5 (one more row with x-amz-checksum-crc32c instead; BENCH_BB_ARGS adds options
-# to every bb-async row, e.g. "--parallel 10"); AWS CLI v2 8 MiB
+# in flight, --checksum auto (signed and aws-chunked: the signed SHA-256 the server verifies, no
+# Content-MD5; unsigned: Content-MD5), plus a row with unsigned + x-amz-checksum-crc32c and one with the
+# AWS CLI's set, signed + Content-MD5; BENCH_BB_ARGS adds options to every bb-async row, e.g. "--parallel 10"); AWS CLI v2 8 MiB
 # parts, 10 concurrent requests, signed SHA-256 + Content-MD5 (its defaults; it reads no config
 # here); rclone 5 MiB chunks, 4 concurrent, UNSIGNED-PAYLOAD + Content-MD5 per part (its defaults
 # for provider Other; BENCH_RCLONE_ARGS adds flags such as "--s3-upload-concurrency 8
@@ -16,7 +17,8 @@
 # rclone writes a new key each round (it skips a file that is already there). Rounds rotate the order
 # of the clients; with ROUNDS > 1 a median row per client follows.
 # BENCH_SERVER_DIR=<radosgw.sh DIR>: also report the server's CPU seconds per upload (utime+stime of
-# the daemons in DIR/run/*.pid, from /proc, before and after each upload).
+# the daemons in DIR/run/*.pid, from /proc, before and after each upload), and wait before each upload
+# until the server is idle (its garbage collector frees the previous round's overwritten objects).
 #
 # Usage: bench_upload.sh BB_ASYNC ENDPOINT_URL [SIZE_MIB=512] [WORKDIR=/tmp] [ROUNDS=1]
 set -euo pipefail
@@ -56,9 +58,19 @@ server_ticks() { # utime+stime of the server's daemons, in clock ticks (0 withou
 RES=$F.results
 : > "$RES"
 printf '%-26s %8s %9s %8s %10s %12s\n' client wall_s MB/s cpu_s peak_rss_MiB server_cpu_s
+settle() { # before each upload: wait until the server is idle (radosgw's garbage collector frees
+  # an overwritten object's data 10-30 s later; no client should pay for the previous one's), at most 60 s
+  if [[ -z $SERVER_DIR ]]; then sleep 2; return; fi
+  local a b
+  for _ in $(seq 1 60); do
+    a=$(server_ticks); sleep 1; b=$(server_ticks)
+    (( (b - a) * 20 < TCK )) && return  # under 5% of a core for a second
+  done
+}
 measure() { # name, command...
   local name=$1; shift
   local t0 t1
+  settle
   t0=$(server_ticks)
   /usr/bin/time -f '%e %U %S %M' -o "$F.time" "$@" >/dev/null
   t1=$(server_ticks)
@@ -68,9 +80,10 @@ measure() { # name, command...
 }
 BB_ARGS=${BENCH_BB_ARGS:-}
 RCLONE_ARGS=${BENCH_RCLONE_ARGS:-}
-run_client() { # index 0..5
+run_client() { # index 0..6
   case $1 in
     0|1|2) local mode; mode=$(echo signed unsigned aws-chunked | cut -d' ' -f$(( $1 + 1 )))
+       # the default --checksum auto: none with a signed SHA-256 (signed, aws-chunked), Content-MD5 with unsigned
        # shellcheck disable=SC2086
        measure "bb-async $mode" "$BB" s3 cp "$F" "s3://$BUCKET/bb-$mode" --payload "$mode" --endpoint-url "$EP" $BB_ARGS ;;
     3) measure "aws-cli-v2 s3 cp" /usr/bin/aws s3 cp "$F" "s3://$BUCKET/aws" --endpoint-url "$EP" --no-progress ;;
@@ -82,16 +95,19 @@ run_client() { # index 0..5
          measure "rclone copyto" env -u AWS_CA_BUNDLE rclone --config /dev/null copyto "$F" "bench:$BUCKET/rclone-$round" $RCLONE_ARGS ;;
     5) # shellcheck disable=SC2086
        measure "bb-async unsigned+crc32c" "$BB" s3 cp "$F" "s3://$BUCKET/bb-crc" --payload unsigned --checksum crc32c --endpoint-url "$EP" $BB_ARGS ;;
+    6) # the AWS CLI's integrity set: signed SHA-256 and Content-MD5
+       # shellcheck disable=SC2086
+       measure "bb-async signed+md5" "$BB" s3 cp "$F" "s3://$BUCKET/bb-md5" --payload signed --checksum md5 --endpoint-url "$EP" $BB_ARGS ;;
   esac
 }
 for round in $(seq 1 "$ROUNDS"); do
-  for i in 0 1 2 3 4 5; do
-    run_client $(( (i + round - 1) % 6 ))
+  for i in 0 1 2 3 4 5 6; do
+    run_client $(( (i + round - 1) % 7 ))
   done
 done
 if (( ROUNDS > 1 )); then
   echo "median of $ROUNDS rounds:"
-  for name in "bb-async signed" "bb-async unsigned" "bb-async aws-chunked" "bb-async unsigned+crc32c" "aws-cli-v2 s3 cp" "rclone copyto"; do
+  for name in "bb-async signed" "bb-async unsigned" "bb-async aws-chunked" "bb-async unsigned+crc32c" "bb-async signed+md5" "aws-cli-v2 s3 cp" "rclone copyto"; do
     grep -F "$name " "$RES" | awk -v n="$name" -v b="$bytes" '
       { w[NR]=$(NF-4); c[NR]=$(NF-2); r[NR]=$(NF-1); s[NR]=$NF }
       function med(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }

@@ -35,11 +35,15 @@
 namespace engine::s3 {
 
 enum class payload_mode { signed_sha256, unsigned_payload, aws_chunked };
-enum class checksum_mode { content_md5, crc32c, none };
+/// Integrity of an upload's bytes beyond TCP/TLS. `automatic` (the default): none when the payload's
+/// SHA-256 is signed (signed_sha256, aws_chunked: the server recomputes it over every byte and refuses
+/// a mismatch, so a Content-MD5 would be a second, slower check of the same bytes), Content-MD5 when
+/// it is not (unsigned_payload: every S3 server, radosgw included, checks Content-MD5).
+enum class checksum_mode { automatic, content_md5, crc32c, none };
 
 struct payload_settings {
     payload_mode mode = payload_mode::signed_sha256;
-    checksum_mode checksum = checksum_mode::content_md5;
+    checksum_mode checksum = checksum_mode::automatic;
     /// aws_chunked: payload bytes per signed chunk (AWS SDKs use 64 KiB; at least 8 KiB).
     std::size_t chunk_size = 64 * 1024;
     /// With checksum crc32c: the range's CRC32C when the caller already knows it (e.g. from a manifest).
@@ -47,6 +51,9 @@ struct payload_settings {
     /// the server checks the bytes it receives against the caller's value (a wrong one: BadDigest).
     std::optional<std::uint32_t> known_crc32c = std::nullopt;
 };
+
+/// The checksum a request is sent with: `settings.checksum`, with `automatic` resolved as above.
+checksum_mode effective_checksum(const payload_settings& settings) noexcept;
 
 /// "signed", "unsigned", "aws-chunked" (and back); for command lines and logs.
 std::string_view to_string(payload_mode m) noexcept;
