@@ -52,6 +52,19 @@ if [[ $cmd == stop ]]; then
   exit 0
 fi
 [[ $cmd == start ]] || { echo "radosgw.sh: unknown command '$cmd' (start or stop)" >&2; exit 2; }
+# Without cephx (RADOSGW_BENCH=1) the OSD can ask the monitor to register itself before it has the
+# monitor map, with a zero fsid ("mon_cmd_maybe_osd_create fail: 'wrong fsid'"), and stop: a race
+# of the daemons, not of this machine. Such a start is tried again (three times at most).
+if [[ -z ${RADOSGW_SH_ATTEMPT:-} ]]; then
+  for attempt in 1 2 3; do
+    rc=0
+    RADOSGW_SH_ATTEMPT=$attempt "$0" "$@" || rc=$?
+    (( rc == 0 )) && exit 0
+    grep -qs "wrong fsid" "$B/log/setup.log" || exit "$rc"
+    echo "radosgw.sh: the OSD raced the monitor ('wrong fsid'); starting again" >&2
+  done
+  exit "$rc"
+fi
 
 for tool in ceph-mon ceph-osd ceph-authtool monmaptool ceph radosgw radosgw-admin uuidgen curl; do
   command -v "$tool" >/dev/null || { echo "radosgw.sh: $tool not found: run scripts/setup.sh (apt-get install radosgw ceph-mon ceph-osd uuid-runtime curl)" >&2; exit 3; }
