@@ -3,6 +3,7 @@
 // and prints. Credentials come from the engine's default chain (environment, --profile, shared
 // files, process, web identity, container, IMDS); nothing secret is ever printed.
 #include <engine/clients/caller.hpp>
+#include <engine/credentials/config_file.hpp>
 #include <engine/credentials/default_chain.hpp>
 #include <engine/credentials/environment.hpp>
 #include <engine/credentials/region.hpp>
@@ -87,8 +88,14 @@ struct session {
         copt.profile = profile;
         copt.region = rr.region;
         copt.http = engine::http::make_client_fetcher(http);
+        // Retry mode and attempts: $AWS_RETRY_MODE / $AWS_MAX_ATTEMPTS, else the profile's retry_mode /
+        // max_attempts, else standard with 3 (as the SDKs). Unreadable files were reported above.
+        engine::credentials::shared_config files;
+        std::string files_message;
+        const bool have_files = !engine::credentials::load_shared_config(env, files, files_message);
         protocol::retry::config retry;
-        if (auto bad = engine::credentials::resolve_retry_config(env, nullptr, o.profile, retry))
+        if (auto bad = engine::credentials::resolve_retry_config(
+                env, have_files ? &files : nullptr, engine::credentials::select_profile(env, profile), retry))
             throw usage_error(*bad);
         caller = std::make_unique<engine::clients::caller>(http, engine::credentials::make_default_provider(env, copt),
                                                            retry);

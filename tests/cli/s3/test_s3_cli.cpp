@@ -38,12 +38,13 @@ struct result {
 };
 
 // Runs bb-async with test credentials in a clean AWS environment (no shared files, no IMDS).
-result bb(const std::string& args, const std::string& secret = "TESTSECRET") {
+// `env_after`: more NAME=value words, which override the ones before.
+result bb(const std::string& args, const std::string& secret = "TESTSECRET", const std::string& env_after = "") {
     const std::string cmd = "env -u AWS_PROFILE -u AWS_DEFAULT_PROFILE -u AWS_SESSION_TOKEN "
                             "AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null "
                             "AWS_EC2_METADATA_DISABLED=true AWS_REGION=us-east-1 "
                             "AWS_ACCESS_KEY_ID=TESTKEY AWS_SECRET_ACCESS_KEY=" +
-                            secret + " " BB_ASYNC_EXE " " + args + " 2>&1";
+                            secret + " " + env_after + " " BB_ASYNC_EXE " " + args + " 2>&1";
     result r;
     FILE* p = ::popen(cmd.c_str(), "r");
     BOOST_TEST_REQUIRE(p != nullptr);
@@ -145,6 +146,20 @@ BOOST_AUTO_TEST_CASE(errors_are_one_clear_line) {
     auto payload = bb("s3 cp " + f.string() + " s3://" + b + "/x --payload fast" + ep);
     BOOST_TEST(payload.status == 2, payload.output);
     BOOST_TEST(payload.output.find("use signed, unsigned or aws-chunked") != std::string::npos, payload.output);
+
+    auto checksum = bb("s3 cp " + f.string() + " s3://" + b + "/x --checksum sha1" + ep);
+    BOOST_TEST(checksum.status == 2, checksum.output);
+    BOOST_TEST(checksum.output.find("use auto, md5, crc32c or none") != std::string::npos, checksum.output);
+
+    // The profile's retry settings are read (as the SDKs do), and a bad one is named with its source.
+    const auto cfg = scratch() / "config";
+    std::ofstream(cfg) << "[profile flaky]\nretry_mode = sometimes\n[profile ok]\nretry_mode = adaptive\nmax_attempts = 2\n"
+                       "aws_access_key_id = TESTKEY\naws_secret_access_key = TESTSECRET\n";
+    auto retry = bb("s3 ls s3://" + b + " --profile flaky" + ep, "TESTSECRET", "AWS_CONFIG_FILE=" + cfg.string());
+    BOOST_TEST(retry.status == 2, retry.output);
+    BOOST_TEST(retry.output.find("retry_mode in profile flaky") != std::string::npos, retry.output);
+    auto adaptive = bb("s3 ls s3://" + b + " --profile ok" + ep, "TESTSECRET", "AWS_CONFIG_FILE=" + cfg.string());
+    BOOST_TEST(adaptive.status == 0, adaptive.output);
 
     auto nokey = bb("s3 cp s3://" + b + "/missing " + (scratch() / "m").string() + ep);
     BOOST_TEST(nokey.status == 1, nokey.output);
