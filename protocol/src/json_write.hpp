@@ -74,7 +74,11 @@ public:
         return end_object();
     }
 
-    std::string take() { return std::move(out_); }
+    /// The document, without spare capacity (a request body is kept while its request waits to be sent).
+    std::string take() {
+        out_.shrink_to_fit();
+        return std::move(out_);
+    }
 
 private:
     void comma() {

@@ -84,7 +84,7 @@ athena_client::get_calculation_execution_status(std::string id) {
 }
 
 awaitable<void>
-athena_client::get_calculation_execution_status_into(std::string id,
+athena_client::get_calculation_execution_status_into(std::string_view id,
                                                      op_result<athena::get_calculation_status_output>& out) {
     return detail::operation_into<athena::get_calculation_status_output>(
         caller_, target_, ep_, detail::op_label{std::string{}, "Athena"},

@@ -1,6 +1,8 @@
 #include <engine/clients/caller.hpp>
 #include <engine/http/detail/cancel.hpp>
 
+#include "operation.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -77,14 +79,55 @@ asio::awaitable<std::error_code> send_spawned(http::client& c, const http::reque
     co_return ec;
 }
 
+// What caller::run needs of its State: the call, and what happens before and after it.
+call_request& request_of(call_request* st) noexcept {
+    return *st;
+}
+bool start(call_request*, call_result&) noexcept {
+    return true;
+}
+void finish(call_request*, call_result&) noexcept {}
+
+call_request& request_of(detail::operation_call* op) noexcept {
+    return op->call;
+}
+bool start(detail::operation_call* op, call_result& out) {
+    return detail::operation_start(*op, out);
+}
+void finish(detail::operation_call* op, call_result& out) {
+    detail::operation_finish(*op, out);
+}
+
+call_request& request_of(detail::operation_call& op) noexcept {
+    return op.call;
+}
+bool start(detail::operation_call& op, call_result& out) {
+    return detail::operation_start(op, out);
+}
+void finish(detail::operation_call& op, call_result& out) {
+    detail::operation_finish(op, out);
+}
+
 } // namespace
 
-// One call's retry bookkeeping (in call_into's frame).
-struct caller::progress {
+// One call's retry bookkeeping (in call_into's frame). It is also the HTTP client's send hook: an
+// attempt is signed when it has a connection (see ready_to_send), not while it queues for one.
+struct caller::progress final : http::send_hook {
+    progress(caller& c, call_request& s, call_result& o)
+        : self(c)
+        , st(s)
+        , out(o) {}
+    std::error_code before_send(http::request&) override { return self.ready_to_send(st, *this, out); }
+
+    caller& self;
+    call_request& st;
+    call_result& out;
     int attempt = 0;
     int retry_tokens_taken = 0;
     bool refreshed_credentials = false;
     bool direct = true;                         ///< on the HTTP client's executor: client::send
+    bool body_used = false;                     ///< the provider was handed out for sending
+    bool not_sent = false;                      ///< ready_to_send failed: `out` says why
     std::size_t base_headers = 0;               ///< the request's own headers (signing adds more)
     std::shared_ptr<http::body_provider> body;  ///< the request's provider (on_signed may replace it)
 };
@@ -168,27 +211,34 @@ asio::awaitable<bool> caller::fetch_credentials(call_result& out) {
     co_return true;
 }
 
-bool caller::prepare_attempt(call_request& st, progress& pr, call_result& out) {
+void caller::prepare_attempt(progress& pr, call_result& out) {
     const int attempt = ++pr.attempt;
     out = call_result{};
     out.attempts = attempt;
-    // The same request on every attempt: its own headers and body, signed anew.
+}
+
+std::error_code caller::ready_to_send(call_request& st, progress& pr, call_result& out) {
+    // The same request on every attempt (and on the HTTP client's stale-connection retry): its own
+    // headers and body, signed anew with the current time.
     st.req.headers.resize(pr.base_headers);
     st.req.provider = pr.body;
-    if (attempt > 1 && st.req.provider) {
+    if (pr.body_used && st.req.provider) {
         if (auto rec = st.req.provider->rewind()) {
             out.ec = rec;
             out.message = "cannot resend the request body: " + rec.message();
-            return true;
+            pr.not_sent = true;
+            return rec;
         }
     }
+    pr.body_used = true;
     if (!st.target->anonymous) {
         if (auto sec = sign_attempt(*st.target, st.payload, st.req, out.message)) {
             out.ec = sec;
-            return true;
+            pr.not_sent = true;
+            return sec;
         }
     }
-    return false;
+    return {};
 }
 
 bool caller::on_client_executor(const asio::any_io_executor& ex) const {
@@ -265,21 +315,37 @@ asio::awaitable<bool> caller::wait_for_token(int attempt, call_result& out) {
     co_return true;
 }
 
-// The coroutine keeps only what crosses a suspension (the bookkeeping, the executor check, the
-// throw_if_cancelled setting); building, signing and deciding are plain functions above.
 asio::awaitable<void> caller::call_into(call_request& st, call_result& out) {
-    progress pr;
+    return run(&st, out);
+}
+
+asio::awaitable<void> caller::run_operation(detail::operation_call op, call_result& out) {
+    return run(std::move(op), out);
+}
+
+asio::awaitable<void> caller::run_operation(detail::operation_call* op, call_result& out) {
+    return run(op, out);
+}
+
+// The coroutine keeps only what crosses a suspension (the state, the bookkeeping, the executor check,
+// the throw_if_cancelled setting); building, signing and deciding are plain functions above. Every
+// way out of the loop runs finish() (an operation decodes its answer there).
+template <class State>
+asio::awaitable<void> caller::run(State state, call_result& out) {
+    if (!start(state, out))
+        co_return;
+    call_request& st = request_of(state);
+    progress pr(*this, st, out);
     begin_call(st, pr);
     pr.direct = on_client_executor(co_await asio::this_coro::executor);
     const http::request_options& options = st.options ? *st.options : default_options(st.target->wire);
     for (;;) {
         if (needs_credentials(st, pr) && !co_await fetch_credentials(out))
-            co_return;
-        if (prepare_attempt(st, pr, out))
-            co_return;
+            break;
+        prepare_attempt(pr, out);
 
         if (limiter_ && !co_await wait_for_token(pr.attempt, out))
-            co_return;
+            break;
 
         // The HTTP code checks the cancellation state after every resume itself; it must not throw
         // operation_aborted at its next co_await meanwhile. The awaiting coroutine's setting is
@@ -287,25 +353,32 @@ asio::awaitable<void> caller::call_into(call_request& st, call_result& out) {
         const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
         co_await asio::this_coro::throw_if_cancelled(false);
         std::error_code ec;
-        if (pr.direct)
-            ec = co_await http_.send(st.req, options, out.response);
-        else
-            ec = co_await send_spawned(http_, st.req, options, out.response);
+        if (pr.direct) {
+            ec = co_await http_.send(st.req, options, out.response, &pr); // signed once connected
+        } else {
+            // Signed here: the spawned request runs on the HTTP client's executor and copies it.
+            ec = ready_to_send(st, pr, out);
+            if (!ec)
+                ec = co_await send_spawned(http_, st.req, options, out.response);
+        }
         co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
         if (ec == std::errc::operation_canceled || cancelled(co_await asio::this_coro::cancellation_state)) {
             set_cancelled_request(out);
-            co_return;
+            break;
         }
+        if (pr.not_sent)
+            break; // could not sign or rewind: `out` says why
         std::chrono::steady_clock::duration delay{};
         if (after_answer(st, pr, ec, out, delay))
-            co_return;
+            break;
         auto wec = co_await pause(wait_event::reason::backoff, pr.attempt + 1, delay);
         if (wec || cancelled(co_await asio::this_coro::cancellation_state)) {
             // The last answer stays in `out` (error, response) for the caller's diagnostics.
             set_cancelled(out);
-            co_return;
+            break;
         }
     }
+    finish(state, out);
 }
 
 std::error_code caller::sign_attempt(const service_target& target, const payload_options* payload,

@@ -12,46 +12,49 @@ std::string prefixed(const op_label& label, std::string message) {
 
 } // namespace
 
-void prepare(prepared_call& p, const service_target& target, std::error_code build_ec,
+void prepare(operation_call& op, const service_target& target, std::error_code build_ec,
              protocol::http_request&& preq) {
-    p.call.target = &target;
+    op.call.target = &target;
     if (build_ec) {
-        p.build_ec = build_ec;
+        op.build_ec = build_ec;
         return;
     }
     auto req = http::from_protocol(std::move(preq));
     if (!req) {
-        p.bad_scheme = true;
+        op.bad_scheme = true;
         return;
     }
-    p.call.req = std::move(*req);
+    op.call.req = std::move(*req);
 }
 
-void fail_before_sending(call_result& out, const prepared_call& p, const op_label& label) {
-    if (p.build_ec) {
-        out.ec = p.build_ec;
-        out.message = prefixed(label, "invalid request: " + p.build_ec.message());
-    } else {
-        out.ec = std::make_error_code(std::errc::invalid_argument);
-        out.message = prefixed(label, "the endpoint's scheme must be http or https");
+bool operation_start(const operation_call& op, call_result& out) {
+    if (op.build_ec) {
+        out.ec = op.build_ec;
+        out.message = prefixed(op.label, "invalid request: " + op.build_ec.message());
+        return false;
     }
+    if (op.bad_scheme) {
+        out.ec = std::make_error_code(std::errc::invalid_argument);
+        out.message = prefixed(op.label, "the endpoint's scheme must be http or https");
+        return false;
+    }
+    return true;
 }
 
-bool call_succeeded(call_result& out, const op_label& label) {
-    if (out.ok())
-        return true;
-    if (!label.what.empty())
-        out.message = label.what + ": " + out.message;
-    return false;
-}
-
-void fail_decode(call_result& out, std::error_code ec, const op_label& label) {
-    out.ec = ec;
-    std::string m = "malformed ";
-    m += label.service;
-    m += " response: ";
-    m += ec.message();
-    out.message = prefixed(label, std::move(m));
+void operation_finish(const operation_call& op, call_result& out) {
+    if (!out.ok()) {
+        if (!op.label.what.empty())
+            out.message = op.label.what + ": " + out.message;
+        return;
+    }
+    if (auto ec = op.decode(op.decode_fn, out.response.view(), op.value)) {
+        out.ec = ec;
+        std::string m = "malformed ";
+        m += op.label.service;
+        m += " response: ";
+        m += ec.message();
+        out.message = prefixed(op.label, std::move(m));
+    }
 }
 
 } // namespace engine::clients::detail

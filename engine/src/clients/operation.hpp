@@ -1,12 +1,12 @@
 #pragma once
 // The service clients' one operation (Athena, Glue, STS): build the request with protocol/ (a
-// plain function, before any coroutine frame exists), then one small coroutine that holds the
-// request and the result while caller::call_into signs, sends and retries, then decode the answer
-// (a plain function again). Private to engine/src/clients.
+// plain function, before any coroutine frame exists), then caller::run_operation, the call's retry
+// loop, with the operation (request, label, decoder) in its frame; it decodes the answer (a plain
+// function again) before it completes. Private to engine/src/clients.
 //
-// Memory: an operation in flight costs this coroutine's frame (the request, the op_result and Asio's
-// copy of it for the awaiting coroutine) plus call_into's bookkeeping frame and the HTTP client's
-// frames; nothing is copied between the layers.
+// Memory: an operation written into caller-owned storage (operation_into) costs one coroutine frame
+// (the operation and the retry bookkeeping) plus the HTTP client's frames; operation() adds one
+// holding the op_result and Asio's copy of it. Nothing is copied between the layers.
 #include <engine/clients/caller.hpp>
 #include <protocol/endpoint.hpp>
 #include <protocol/http.hpp>
@@ -31,87 +31,81 @@ struct op_label {
     std::string_view service;
 };
 
-/// An operation's request, built before its coroutine starts.
-struct prepared_call {
+/// An operation in flight: its request, label and decoder. caller::run_operation runs it in one
+/// coroutine (the call's retry loop), which also decodes the answer into `value`.
+struct operation_call {
     call_request call;
+    op_label label;
     std::error_code build_ec; ///< the builder refused the input (nothing is sent)
     bool bad_scheme = false;  ///< the endpoint's scheme is neither http nor https
+    /// The typed decoder, erased so that one coroutine serves every operation: `decode(fn, view, value)`
+    /// calls `fn` (a decode_fn<Out>) with `value` as its Out.
+    std::error_code (*decode)(void (*fn)(), const protocol::http_response_view&, void* value) = nullptr;
+    void (*decode_fn)() = nullptr;
+    void* value = nullptr; ///< the op_result<Out>::value being filled
 };
 
-/// Fills `p` from the builder's result: the engine's request (from_protocol) and the target.
-void prepare(prepared_call& p, const service_target& target, std::error_code build_ec,
-             protocol::http_request&& preq);
-/// The result of an operation that was refused before sending.
-void fail_before_sending(call_result& out, const prepared_call& p, const op_label& label);
-/// After the call: prefixes the message of a failed call; true when the answer is to be decoded.
-bool call_succeeded(call_result& out, const op_label& label);
-/// A 2xx body the decoder refused.
-void fail_decode(call_result& out, std::error_code ec, const op_label& label);
-
 template <class Out>
-void decode_answer(op_result<Out>& out, const op_label& label, decode_fn<Out> decode) {
-    if (auto ec = decode(out.call.response.view(), out.value))
-        fail_decode(out.call, ec, label);
+std::error_code decode_erased(void (*fn)(), const protocol::http_response_view& v, void* value) {
+    return reinterpret_cast<decode_fn<Out>>(fn)(v, *static_cast<Out*>(value));
 }
 
-/// The coroutine: only the prepared request, the label and the result live in its frame.
-template <class Out>
-boost::asio::awaitable<op_result<Out>> run_operation(caller& c, prepared_call p, op_label label,
-                                                     decode_fn<Out> decode) {
-    op_result<Out> out;
-    if (p.build_ec || p.bad_scheme) {
-        fail_before_sending(out.call, p, label);
-        co_return out;
+/// Fills `op` from the builder's result: the engine's request (from_protocol) and the target.
+void prepare(operation_call& op, const service_target& target, std::error_code build_ec,
+             protocol::http_request&& preq);
+/// Before the call (in caller::run_operation): false when the operation was refused before
+/// sending (`out` says why).
+bool operation_start(const operation_call& op, call_result& out);
+/// After the call: prefixes the message of a failed call, or decodes the answer into `op.value`.
+void operation_finish(const operation_call& op, call_result& out);
+
+/// build(ep, http_request&) -> error_code into `op`, with the decoder for Out. A plain function: the
+/// builder and its captured input never reach a coroutine frame.
+template <class Out, class Build>
+void build_operation(operation_call& op, const service_target& target, const protocol::endpoint& ep,
+                     op_label label, Build&& build, decode_fn<Out> decode) {
+    {
+        protocol::http_request preq;
+        const std::error_code ec = build(ep, preq);
+        prepare(op, target, ec, std::move(preq));
     }
-    co_await c.call_into(p.call, out.call);
-    if (call_succeeded(out.call, label))
-        decode_answer(out, label, decode);
+    op.label = std::move(label);
+    op.decode = &decode_erased<Out>;
+    op.decode_fn = reinterpret_cast<void (*)()>(decode);
+}
+
+/// The coroutine of operation(): holds the result (and Asio's copy of it for the awaiting coroutine)
+/// while caller::run_operation runs the operation held here, by pointer.
+template <class Out>
+boost::asio::awaitable<op_result<Out>> run_operation(caller& c, operation_call op) {
+    op_result<Out> out;
+    op.value = &out.value;
+    co_await c.run_operation(&op, out.call);
     co_return out;
 }
 
-/// The same coroutine writing into the caller's result: neither the result nor Asio's copy of it
-/// (the awaitable's return value) is in this frame; `out` must stay alive until it completes.
-template <class Out>
-boost::asio::awaitable<void> run_operation_into(caller& c, prepared_call p, op_label label,
-                                                decode_fn<Out> decode, op_result<Out>& out) {
-    if (p.build_ec || p.bad_scheme) {
-        fail_before_sending(out.call, p, label);
-        co_return;
-    }
-    co_await c.call_into(p.call, out.call);
-    if (call_succeeded(out.call, label))
-        decode_answer(out, label, decode);
-}
-
-/// build(ep, http_request&) -> error_code, then run_operation. A plain function: the builder and
-/// its captured input never reach a coroutine frame.
+/// build, then run_operation.
 template <class Out, class Build>
 boost::asio::awaitable<op_result<Out>> operation(caller& c, const service_target& target,
                                                  const protocol::endpoint& ep, op_label label, Build&& build,
                                                  decode_fn<Out> decode) {
-    prepared_call p;
-    {
-        protocol::http_request preq;
-        const std::error_code ec = build(ep, preq);
-        prepare(p, target, ec, std::move(preq));
-    }
-    return run_operation<Out>(c, std::move(p), std::move(label), decode);
+    operation_call op;
+    build_operation<Out>(op, target, ep, std::move(label), std::forward<Build>(build), decode);
+    return run_operation<Out>(c, std::move(op));
 }
 
-/// operation() into caller-owned storage: `out` is reset here (a plain function), then filled by
-/// run_operation_into.
+/// operation() into caller-owned storage: `out` is reset here (a plain function), and the operation
+/// moves into caller::run_operation's frame, the only coroutine frame of the operation in flight.
+/// `out` must stay alive until it completes.
 template <class Out, class Build>
 boost::asio::awaitable<void> operation_into(caller& c, const service_target& target, const protocol::endpoint& ep,
                                             op_label label, Build&& build, decode_fn<Out> decode,
                                             op_result<Out>& out) {
     out = op_result<Out>{};
-    prepared_call p;
-    {
-        protocol::http_request preq;
-        const std::error_code ec = build(ep, preq);
-        prepare(p, target, ec, std::move(preq));
-    }
-    return run_operation_into<Out>(c, std::move(p), std::move(label), decode, out);
+    operation_call op;
+    build_operation<Out>(op, target, ep, std::move(label), std::forward<Build>(build), decode);
+    op.value = &out.value;
+    return c.run_operation(std::move(op), out.call);
 }
 
 } // namespace engine::clients::detail

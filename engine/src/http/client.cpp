@@ -44,8 +44,9 @@ void clear(response& r) {
 
 // The request itself, in the awaiting coroutine (no frame of its own beyond this one): `req` and
 // `opt` are read in place, the answer goes to `out` (written only when a complete response arrived).
-asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, const request& req,
-                                            const request_options& opt, response& out) {
+// `hook` (may be null) prepares `req` once a connection is in hand, before each exchange.
+asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, request& req,
+                                            const request_options& opt, response& out, send_hook* hook) {
     const auto deadline = opt.timeout.count() > 0 ? clock::now() + opt.timeout : clock::time_point::max();
     exchange_params params;
     params.max_body = opt.max_body;
@@ -70,6 +71,12 @@ asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, con
                 ec = co_await p->connect(deadline, l);
             if (ec)
                 co_return ec;
+        }
+        if (hook) {
+            if (auto hec = hook->before_send(req)) {
+                l.release(true); // nothing was written on it
+                co_return hec;
+            }
         }
         params.deadline = earliest(deadline, opt.request_timeout);
         auto r = co_await l.conn()->exchange(req, params, out);
@@ -96,7 +103,8 @@ asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, con
 asio::awaitable<outcome> run_request(std::shared_ptr<detail::pool> p, request req, request_options opt) {
     co_await asio::this_coro::throw_if_cancelled(false);
     outcome o;
-    o.ec = co_await do_request(std::move(p), req, opt, o.resp);
+    send_hook* no_hook = nullptr;
+    o.ec = co_await do_request(std::move(p), req, opt, o.resp, no_hook);
     co_return o;
 }
 
@@ -137,8 +145,9 @@ void client::close() noexcept {
     pool_->close();
 }
 
-asio::awaitable<std::error_code> client::send(const request& req, const request_options& opt, response& out) {
-    return do_request(pool_, req, opt, out);
+asio::awaitable<std::error_code> client::send(request& req, const request_options& opt, response& out,
+                                              send_hook* hook) {
+    return do_request(pool_, req, opt, out, hook);
 }
 
 void client::start_request(request req, const request_options& opt,

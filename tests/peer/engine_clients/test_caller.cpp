@@ -21,6 +21,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -244,6 +245,122 @@ BOOST_AUTO_TEST_CASE(athena_client_typed_calls) {
     BOOST_TEST(b0[at + 22 + 36] == '"');
     BOOST_TEST(server.requests[1].body == b0);
     BOOST_TEST(server.requests[2].body.find("calc-1") != std::string::npos);
+}
+
+// Signing happens once the request has a connection (client::send's hook), not before it queues for
+// one: a request that waited for a connection carries the time it was sent, not the time it was made.
+namespace {
+
+struct signing_world {
+    explicit signing_world(std::deque<scripted> script, std::size_t connections)
+        : server(ioc, std::move(script))
+        , http(ioc.get_executor(), client_options(connections))
+        , caller(http, test_credentials(), fast_retries(), 42) {
+        caller.now = [this] { return std::chrono::system_clock::time_point(std::chrono::seconds(1440938160)) + clock; };
+    }
+    static engine::http::client_options client_options(std::size_t connections) {
+        engine::http::client_options o;
+        o.max_connections_per_host = connections;
+        return o;
+    }
+    asio::awaitable<engine::clients::call_result> call() {
+        // Every argument named (g++ 12 and defaulted coroutine arguments, see caller.hpp).
+        engine::clients::service_target target = athena();
+        engine::http::request req = athena_request(server.port(), "{}");
+        engine::http::request_options options;
+        engine::clients::payload_options payload;
+        auto r = co_await caller.call(std::move(target), std::move(req), std::move(options), std::move(payload));
+        co_return r;
+    }
+    void finish() {
+        http.close();
+        server.stop();
+    }
+
+    asio::io_context ioc;
+    script_server server;
+    engine::http::client http;
+    engine::clients::caller caller;
+    std::chrono::seconds clock{0}; // added to the signing clock's start
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_request_queued_for_a_connection_is_signed_when_it_gets_one) {
+    signing_world w({{200, "{}"}}, 1); // one connection: the second call queues behind the first
+    // Ten minutes pass while the first request is served (and the second waits for its connection).
+    w.server.on_request = [&](std::size_t i) {
+        if (i == 0)
+            w.clock = std::chrono::minutes(10);
+    };
+    std::vector<engine::clients::call_result> results;
+    for (int i = 0; i < 2; ++i)
+        asio::co_spawn(w.ioc, w.call(), [&](std::exception_ptr e, engine::clients::call_result r) {
+            if (e)
+                std::rethrow_exception(e);
+            results.push_back(std::move(r));
+            if (results.size() == 2)
+                w.finish();
+        });
+    w.ioc.run();
+    BOOST_REQUIRE(results.size() == 2u);
+    BOOST_TEST(results[0].ok(), results[0].message);
+    BOOST_TEST(results[1].ok(), results[1].message);
+    BOOST_REQUIRE(w.server.requests.size() == 2u);
+    BOOST_TEST(w.server.requests[0].amz_date == "20150830T123600Z");
+    BOOST_TEST(w.server.requests[1].amz_date == "20150830T124600Z"); // signed when it was sent
+    BOOST_TEST(w.server.requests[1].authorization.find("Credential=AKIDEXAMPLE/20150830/") != std::string::npos);
+    BOOST_TEST(w.server.requests[0].authorization != w.server.requests[1].authorization);
+    BOOST_TEST(w.http.stats().connects == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_retry_is_signed_anew_with_the_time_it_is_sent) {
+    signing_world w({{503, R"({"__type":"ServiceUnavailableException","message":"busy"})"}, {200, "{}"}}, 4);
+    w.server.on_request = [&](std::size_t i) { w.clock = std::chrono::minutes(i + 1); };
+    std::optional<engine::clients::call_result> out;
+    asio::co_spawn(w.ioc, w.call(), [&](std::exception_ptr e, engine::clients::call_result r) {
+        if (e)
+            std::rethrow_exception(e);
+        out = std::move(r);
+        w.finish();
+    });
+    w.ioc.run();
+    BOOST_REQUIRE(out.has_value());
+    BOOST_TEST(out->ok(), out->message);
+    BOOST_TEST(out->attempts == 2);
+    BOOST_REQUIRE(w.server.requests.size() == 2u);
+    BOOST_TEST(w.server.requests[0].amz_date == "20150830T123600Z");
+    BOOST_TEST(w.server.requests[1].amz_date == "20150830T123700Z");
+}
+
+BOOST_AUTO_TEST_CASE(a_stale_connection_retry_is_signed_anew) {
+    // The second call reuses the first one's connection, which the server closes on reading the
+    // request (before any answer): the HTTP client resends it once on a fresh connection, re-signed.
+    signing_world w({{200, "{}"}, scripted::of(test_peer::step_kind::close), {200, "{}"}}, 4);
+    w.server.on_request = [&](std::size_t i) {
+        if (i == 1)
+            w.clock = std::chrono::minutes(3);
+    };
+    std::vector<engine::clients::call_result> results;
+    asio::co_spawn(
+        w.ioc,
+        [&]() -> asio::awaitable<void> {
+            results.push_back(co_await w.call());
+            results.push_back(co_await w.call());
+        },
+        [&](std::exception_ptr e) {
+            w.finish();
+            if (e)
+                std::rethrow_exception(e);
+        });
+    w.ioc.run();
+    BOOST_REQUIRE(results.size() == 2u);
+    BOOST_TEST(results[1].ok(), results[1].message);
+    BOOST_TEST(results[1].attempts == 1); // the HTTP client's own resend, not a caller retry
+    BOOST_REQUIRE(w.server.requests.size() == 3u);
+    BOOST_TEST(w.server.requests[1].amz_date == "20150830T123600Z");
+    BOOST_TEST(w.server.requests[2].amz_date == "20150830T123900Z");
+    BOOST_TEST(w.server.accepted == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

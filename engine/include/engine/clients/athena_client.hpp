@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace engine::clients {
 
@@ -39,8 +40,10 @@ public:
     get_calculation_execution_status(std::string calculation_id);
     /// The same, written into `out` (reset first; it must stay alive until the call completes): the
     /// operation's frame then holds no result of its own, for callers that poll with many in flight.
+    /// The id is read before this returns (the request is built at once), so the awaiting coroutine
+    /// keeps no copy of it while the call is in flight.
     boost::asio::awaitable<void>
-    get_calculation_execution_status_into(std::string calculation_id,
+    get_calculation_execution_status_into(std::string_view calculation_id,
                                           op_result<protocol::athena::get_calculation_status_output>& out);
     boost::asio::awaitable<op_result<std::string>> get_calculation_execution_code(std::string calculation_id);
     boost::asio::awaitable<op_result<protocol::athena::stop_calculation_output>>

@@ -5,6 +5,10 @@
 // A retried call is the same request (same body, hence the same ClientRequestToken), signed anew
 // with a fresh X-Amz-Date; after a clock-skew error the signing clock is corrected from the
 // server's Date header; after an expired-credentials error the credentials are fetched again.
+// Signing happens once the HTTP client has a connection for the attempt (http::send_hook), so a
+// request that queued for a connection is signed with the time it is sent (a long queue cannot
+// outlive the signature) and holds no signature while it waits. (A caller that does not run on the
+// HTTP client's executor signs before handing the request over.)
 // Errors: call_result::ec for transport failures and missing credentials (message says which),
 // call_result::error for the service's answer (with status, code, message and request id).
 // Cancellation: terminal, through the awaiting coroutine's cancellation slot (co_spawn with
@@ -35,6 +39,10 @@
 
 namespace engine::clients {
 
+namespace detail {
+struct operation_call; // the service clients' operations (engine/src/clients/operation.hpp)
+} // namespace detail
+
 /// How to sign and decode for one service endpoint.
 struct service_target {
     std::string region;       ///< credential scope region
@@ -57,11 +65,64 @@ struct wait_event {
     std::chrono::steady_clock::duration delay{};
 };
 
+/// An optional value kept on the heap: one pointer while empty (call_result::error, which a call that
+/// succeeds never has; std::optional<service_error> would be 144 bytes in every result). Reads like
+/// std::optional: has_value(), bool, *, ->, = value, reset().
+template <class T>
+class boxed_optional {
+public:
+    boxed_optional() = default;
+    boxed_optional(std::nullopt_t) noexcept {}
+    boxed_optional(T v)
+        : p_(std::make_unique<T>(std::move(v))) {}
+    boxed_optional(const boxed_optional& o)
+        : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+    boxed_optional(boxed_optional&&) noexcept = default;
+    boxed_optional& operator=(const boxed_optional& o) {
+        if (this != &o)
+            p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+        return *this;
+    }
+    boxed_optional& operator=(boxed_optional&&) noexcept = default;
+    boxed_optional& operator=(T v) {
+        if (p_)
+            *p_ = std::move(v);
+        else
+            p_ = std::make_unique<T>(std::move(v));
+        return *this;
+    }
+    boxed_optional& operator=(std::nullopt_t) noexcept {
+        p_.reset();
+        return *this;
+    }
+
+    bool has_value() const noexcept { return p_ != nullptr; }
+    explicit operator bool() const noexcept { return p_ != nullptr; }
+    T& operator*() noexcept { return *p_; }
+    const T& operator*() const noexcept { return *p_; }
+    T* operator->() noexcept { return p_.get(); }
+    const T* operator->() const noexcept { return p_.get(); }
+    T& value() {
+        if (!p_)
+            throw std::bad_optional_access();
+        return *p_;
+    }
+    const T& value() const {
+        if (!p_)
+            throw std::bad_optional_access();
+        return *p_;
+    }
+    void reset() noexcept { p_.reset(); }
+
+private:
+    std::unique_ptr<T> p_;
+};
+
 struct call_result {
-    std::error_code ec;                           ///< transport or credentials failure (no answer)
-    std::string message;                          ///< what went wrong, for people (never a secret)
-    http::response response;                      ///< the last answer (2xx when ok())
-    std::optional<protocol::service_error> error; ///< the service's error, when it answered one
+    std::error_code ec;                             ///< transport or credentials failure (no answer)
+    std::string message;                            ///< what went wrong, for people (never a secret)
+    http::response response;                        ///< the last answer (2xx when ok())
+    boxed_optional<protocol::service_error> error;  ///< the service's error, when it answered one
     int attempts = 0;
     bool ok() const noexcept { return !ec && !error; }
 };
@@ -82,9 +143,11 @@ struct payload_options {
     /// Signed payload hash instead of SHA-256(body): 64 hex digits, or an aws_sigv4::payload literal
     /// (UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]).
     std::string payload_hash;
-    /// Called after each attempt is signed, before it is sent; may attach a fresh body provider to
-    /// the attempt's request (aws-chunked framing seeded with the signature). A returned error ends
-    /// the call with that error.
+    /// Called after each attempt is signed, just before it is sent on its connection (again when the
+    /// HTTP client resends it on a fresh connection after a stale one); may attach a fresh body
+    /// provider to the attempt's request (aws-chunked framing seeded with the signature). The
+    /// request's own provider is rewound before every send but the first. A returned error ends the
+    /// call with that error.
     std::function<std::error_code(const signed_attempt&, http::request&)> on_signed;
 };
 
@@ -96,8 +159,8 @@ struct op_result {
     bool ok() const noexcept { return call.ok(); }
 };
 
-/// One call whose state lives with the awaiting coroutine (see caller::call_into): the service
-/// clients keep it in their operation's frame, so a call in flight holds one request and one result.
+/// One call whose state lives with the awaiting coroutine (see caller::call_into); the service
+/// clients' operations hold it in caller::run_operation's frame, so a call in flight holds one request.
 struct call_request {
     const service_target* target = nullptr; ///< must stay alive until the call completes
     /// Sent as given (Host included, no Authorization); signed in place, so after the call it carries
@@ -119,7 +182,7 @@ public:
     /// coroutine outlives the caller's temporaries. The caller object must outlive the call.
     /// A body provider in `req` is rewound before every retry; `payload` says how its payload is
     /// signed (see payload_options). Not itself a coroutine: the arguments go to one heap state and
-    /// the call runs call_into() on it; the service clients use call_into() directly.
+    /// the call runs call_into() on it; the service clients use run_operation().
     boost::asio::awaitable<call_result> call(service_target target, http::request req,
                                              http::request_options options = {},
                                              payload_options payload = {});
@@ -129,6 +192,13 @@ public:
     /// through their pointers). Retries, cancellation and errors exactly as call(). No defaulted
     /// arguments, no copies of the request.
     boost::asio::awaitable<void> call_into(call_request& st, call_result& out);
+
+    /// For the service clients (engine/src/clients/operation.hpp): call_into for an operation, which
+    /// is refused here when its request could not be built, and whose answer is decoded before this
+    /// completes. By value, the operation lives in this coroutine's frame (an operation in flight is
+    /// then one frame here); by pointer, it must stay alive until this completes.
+    boost::asio::awaitable<void> run_operation(detail::operation_call op, call_result& out);
+    boost::asio::awaitable<void> run_operation(detail::operation_call* op, call_result& out);
 
     /// The signing clock (system_clock by default; tests inject one). The skew correction is added.
     std::function<std::chrono::system_clock::time_point()> now = [] {
@@ -156,12 +226,16 @@ public:
 
 private:
     double monotonic_seconds() const;
+    /// The retry loop of call_into and run_operation (caller.cpp): `State` holds or points to the call.
+    template <class State>
+    boost::asio::awaitable<void> run(State state, call_result& out);
     struct progress; // one call's retry bookkeeping (caller.cpp)
     void begin_call(call_request& st, progress& pr);
     bool needs_credentials(const call_request& st, const progress& pr) const noexcept;
     boost::asio::awaitable<bool> fetch_credentials(call_result& out);
     boost::asio::awaitable<bool> wait_for_token(int attempt, call_result& out);
-    bool prepare_attempt(call_request& st, progress& pr, call_result& out);
+    void prepare_attempt(progress& pr, call_result& out);
+    std::error_code ready_to_send(call_request& st, progress& pr, call_result& out);
     bool on_client_executor(const boost::asio::any_io_executor& ex) const;
     bool after_answer(const call_request& st, progress& pr, std::error_code ec, call_result& out,
                       std::chrono::steady_clock::duration& delay);

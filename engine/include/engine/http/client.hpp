@@ -96,6 +96,20 @@ namespace detail {
 class pool;
 } // namespace detail
 
+/// The last step before client::send writes a request: called once a connection has been obtained
+/// (after any wait for one), and again before a stale-connection retry on a fresh connection. It may
+/// change the request (engine::clients::caller signs it here, so a request that queued for a
+/// connection is signed with the time it is sent, and holds no signature while it waits). An error
+/// ends the request with that error; the connection goes back to the pool unused. Runs on the
+/// client's executor; must not throw.
+class send_hook {
+public:
+    virtual std::error_code before_send(request& req) = 0;
+
+protected:
+    ~send_hook() = default;
+};
+
 class client {
 public:
     using executor_type = boost::asio::any_io_executor;
@@ -132,8 +146,10 @@ public:
     /// pooling, timeouts and stale-connection retry as async_request. Cancellation: terminal, through
     /// the awaiting coroutine's cancellation slot (completes with operation_aborted). The awaiting
     /// coroutine must have `this_coro::throw_if_cancelled(false)` while it awaits this (the connection
-    /// code sets it too; restore it afterwards if you rely on it).
-    boost::asio::awaitable<std::error_code> send(const request& req, const request_options& opt, response& out);
+    /// code sets it too; restore it afterwards if you rely on it). `hook` (may be null) runs between
+    /// obtaining a connection and writing the request, and may change `req` (see send_hook).
+    boost::asio::awaitable<std::error_code> send(request& req, const request_options& opt, response& out,
+                                                 send_hook* hook);
 
     /// Type-erased start of a request (what async_request calls).
     void start_request(request req, const request_options& opt,
