@@ -110,7 +110,10 @@ struct session {
             throw usage_error(fmt::format("region '{}' is not valid (e.g. us-east-1)", rr.region));
         }
         client = std::make_unique<s3::client>(*caller, cfg, rr.region);
-        client->request_options.request_timeout = std::chrono::minutes(10);
+        // A part or a download may take long on a slow link; a peer that stops moving bytes is caught
+        // by the stall timeout (60 s without progress, then retried) instead.
+        client->request_options.request_timeout = std::chrono::hours(12);
+        client->request_options.stall_timeout = std::chrono::seconds(60);
     }
 
     static engine::http::client_options client_options() {

@@ -53,6 +53,7 @@ asio::awaitable<std::error_code> do_request(std::shared_ptr<detail::pool> p, req
     params.sink = opt.sink;
     params.expect_continue_from = opt.expect_continue_from;
     params.continue_timeout = opt.continue_timeout;
+    params.stall_timeout = opt.stall_timeout;
     params.chunk_size = p->options().upload_chunk_size;
 
     for (int attempt = 0;; ++attempt) {

@@ -42,6 +42,8 @@ public:
             return "response body sink failed";
         case error::client_closed:
             return "HTTP client closed";
+        case error::transfer_stalled:
+            return "transfer stalled (no bytes sent or received within the stall timeout)";
         }
         return "unknown engine error";
     }
@@ -62,6 +64,7 @@ bool is_retryable(const std::error_code& ec) noexcept {
         case error::request_timeout:
         case error::pool_timeout:
         case error::connection_closed:
+        case error::transfer_stalled:
             return true;
         default:
             return false;

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -22,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 
 namespace bbpeer {
 
@@ -37,6 +39,8 @@ enum class mode {
     silent,     ///< accepts and reads, never answers
     expect_100, ///< honours Expect: 100-continue, then answers 200 with the body size
     reject_417, ///< answers 417 to the header, then counts the bytes still sent by the client
+    trickle,    ///< /trickle/N/MS: N body bytes, one every MS ms; /half/N: N/2 of N bytes, then nothing
+    deaf,       ///< accepts and never reads (the client's writes stall once the socket buffers fill)
 };
 
 class test_server {
@@ -98,6 +102,10 @@ private:
     template <class Stream>
     asio::awaitable<void> serve(Stream& s) {
         beast::flat_buffer buf;
+        if (mode_ == mode::deaf) {
+            co_await beast::get_lowest_layer(s).socket().async_wait(tcp::socket::wait_error, tok);
+            co_return;
+        }
         for (;;) {
             if (mode_ == mode::silent) {
                 char tmp[4096];
@@ -140,6 +148,10 @@ private:
             auto& req = p.get();
             bh::response<bh::string_body> res{bh::status::ok, 11};
             const std::string target(req.target());
+            if (mode_ == mode::trickle) {
+                co_await trickle(s, target);
+                co_return;
+            }
             if (target.starts_with("/size/")) {
                 std::size_t size = std::stoul(target.substr(6));
                 res.body().resize(size);
@@ -154,6 +166,40 @@ private:
             auto [wec, wn] = co_await bh::async_write(s, res, tok);
             if (wec || !req.keep_alive())
                 co_return;
+        }
+    }
+
+    template <class Stream>
+    asio::awaitable<void> trickle(Stream& s, const std::string& target) {
+        std::size_t n = 0, every_ms = 0, send = 0;
+        if (target.starts_with("/trickle/")) {
+            const auto slash = target.find('/', 9);
+            n = std::stoul(target.substr(9, slash - 9));
+            every_ms = std::stoul(target.substr(slash + 1));
+            send = n;
+        } else if (target.starts_with("/half/")) {
+            n = std::stoul(target.substr(6));
+            send = n / 2;
+        }
+        const std::string head =
+            "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + std::to_string(n) + "\r\n\r\n";
+        if (std::get<0>(co_await asio::async_write(s, asio::buffer(head), tok)))
+            co_return;
+        if (every_ms == 0) {
+            const std::string body(send, 'x');
+            if (std::get<0>(co_await asio::async_write(s, asio::buffer(body), tok)))
+                co_return;
+        }
+        for (std::size_t i = 0; every_ms != 0 && i < send; ++i) {
+            asio::steady_timer t(s.get_executor(), std::chrono::milliseconds(every_ms));
+            co_await t.async_wait(tok);
+            if (std::get<0>(co_await asio::async_write(s, asio::buffer("x", 1), tok)))
+                co_return;
+        }
+        if (send == n)
+            co_return; // all sent: the session ends and closes the connection
+        char tmp[4096]; // a partial body: wait for the client to give up
+        while (!std::get<0>(co_await s.async_read_some(asio::buffer(tmp), tok))) {
         }
     }
 

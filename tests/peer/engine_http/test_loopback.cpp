@@ -101,6 +101,62 @@ BOOST_AUTO_TEST_CASE(request_timeout_against_silent_server) {
     });
 }
 
+// The stall timeout (each read or write must move bytes within it) under a long request timeout.
+BOOST_AUTO_TEST_CASE(stall_timeout_catches_a_peer_that_stops) {
+    asio::io_context ioc;
+    test_server silent(ioc, mode::silent);
+    test_server trickle(ioc, mode::trickle);
+    test_server deaf(ioc, mode::deaf);
+    eh::client c(ioc.get_executor());
+    run(ioc, c, {&silent, &trickle, &deaf}, [&]() -> asio::awaitable<void> {
+        eh::request_options o;
+        o.request_timeout = 3600s;
+        o.stall_timeout = 200ms;
+        // No answer at all.
+        auto [ec, resp] = co_await request(c, make_request(false, "127.0.0.1", silent.port()), o);
+        BOOST_TEST(ec == engine::error::transfer_stalled, ec.message());
+        BOOST_TEST(engine::is_retryable(ec));
+        BOOST_TEST(c.stats().open == 0u);
+        // Half of the body, then nothing.
+        auto [ec2, resp2] = co_await request(c, make_request(false, "127.0.0.1", trickle.port(), "/half/100000"), o);
+        BOOST_TEST(ec2 == engine::error::transfer_stalled, ec2.message());
+        BOOST_TEST(c.stats().open == 0u);
+        // A peer that never reads: the upload's writes stop once the socket buffers are full.
+        auto up = make_request(false, "127.0.0.1", deaf.port(), "/up", "PUT");
+        up.body.assign(64u << 20, 'u');
+        eh::request_options no_expect = o;
+        no_expect.expect_continue_from = std::uint64_t(1) << 40;
+        auto [ec3, resp3] = co_await request(c, std::move(up), no_expect);
+        BOOST_TEST(ec3 == engine::error::transfer_stalled, ec3.message());
+        BOOST_TEST(c.stats().open == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(stall_timeout_restarts_with_every_byte) {
+    asio::io_context ioc;
+    test_server trickle(ioc, mode::trickle);
+    eh::client c(ioc.get_executor());
+    run(ioc, c, {&trickle}, [&]() -> asio::awaitable<void> {
+        eh::request_options o;
+        o.request_timeout = 3600s;
+        o.stall_timeout = 1000ms;
+        // 15 bytes, one per 100 ms: 1.5 s in all, longer than the stall timeout, never 1 s without a byte.
+        const auto t0 = std::chrono::steady_clock::now();
+        auto [ec, resp] = co_await request(c, make_request(false, "127.0.0.1", trickle.port(), "/trickle/15/100"), o);
+        BOOST_TEST(!ec, ec.message());
+        BOOST_TEST(resp.body().view() == std::string(15, 'x'));
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        BOOST_TEST(took.count() >= 1400);
+        // Off (zero): only the request timeout applies.
+        eh::request_options off;
+        off.request_timeout = 3600s;
+        off.stall_timeout = 0ms;
+        auto [ec2, resp2] = co_await request(c, make_request(false, "127.0.0.1", trickle.port(), "/trickle/3/50"), off);
+        BOOST_TEST(!ec2, ec2.message());
+        BOOST_TEST(resp2.body().view() == "xxx");
+    });
+}
+
 BOOST_AUTO_TEST_CASE(tls_handshake_timeout_against_silent_server) {
     asio::io_context ioc;
     test_server srv(ioc, mode::silent);

@@ -64,6 +64,11 @@ struct request_options {
     std::chrono::milliseconds timeout{0};
     /// Budget for writing the request and reading the whole response.
     std::chrono::milliseconds request_timeout{60000};
+    /// Each write of the request and each read of the response must move bytes within this long
+    /// (botocore's read_timeout, for both directions): error::transfer_stalled, retryable. Only
+    /// takes effect when shorter than the request's remaining budget, i.e. for long transfers
+    /// (S3 parts and downloads, with a long request_timeout); zero turns it off.
+    std::chrono::milliseconds stall_timeout{60000};
     /// Limit for bodies kept in memory (error::response_too_large above it).
     std::uint64_t max_body = 64ull << 20;
     /// Streams 2xx response bodies here instead of memory (non-2xx bodies stay in memory, so

@@ -23,6 +23,10 @@ using clock = std::chrono::steady_clock;
 struct exchange_params {
     /// The exchange (write request, read whole response) must end by then: error::request_timeout.
     clock::time_point deadline = clock::time_point::max();
+    /// When non-zero, every write of the request and read of the response must move bytes within this
+    /// long (each one restarts the clock): error::transfer_stalled. Bounds a hung peer quickly while
+    /// `deadline` stays long enough for a large body.
+    std::chrono::milliseconds stall_timeout{0};
     /// In-memory bodies larger than this fail with error::response_too_large.
     std::uint64_t max_body = 64ull << 20;
     /// When set, 2xx response bodies stream into it (others stay in memory, for error decoding).

@@ -41,6 +41,9 @@ enum class error {
     body_sink_failed,
     /// The client was closed (client::close()) before or while the operation ran.
     client_closed,
+    /// No byte of the request could be written, nor of the response read, for stall_timeout (the
+    /// peer stopped reading or answering in the middle of an exchange).
+    transfer_stalled,
 };
 
 /// The category named "engine".
@@ -51,7 +54,7 @@ inline std::error_code make_error_code(error e) noexcept {
 }
 
 /// True for failures where a retry on a fresh connection may succeed: timeouts (connect, TLS
-/// handshake, request, pool), connection_closed, and the system errors connection_refused,
+/// handshake, request, pool, transfer_stalled), connection_closed, and the system errors connection_refused,
 /// connection_reset, connection_aborted, broken_pipe, timed_out, host_unreachable,
 /// network_unreachable, network_down, try_again. False for operation_aborted (the caller cancelled),
 /// TLS verification failures, bad requests and everything else. Whether the *request* may be

@@ -24,6 +24,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace engine::http::detail {
@@ -131,11 +132,26 @@ public:
 
 private:
     asio::awaitable<std::error_code> write_body(const request& req, const exchange_params& params);
+    /// Before each read or write: with a stall timeout shorter than what is left of the request's
+    /// budget (`stall_`, decided when the exchange starts), the stream's expiry moves to now + stall
+    /// or the deadline, whichever is sooner. Returns the error a timeout of that operation means.
+    error arm(const exchange_params& params) {
+        if (!stall_)
+            return error::request_timeout;
+        const auto stall = clock::now() + params.stall_timeout;
+        if (stall < params.deadline) {
+            set_deadline(stream_, stall);
+            return error::transfer_stalled;
+        }
+        set_deadline(stream_, params.deadline);
+        return error::request_timeout;
+    }
 
     Stream stream_;
     beast::flat_buffer buffer_;
     std::string head_;
     std::vector<char> chunk_;
+    bool stall_ = false;
 };
 
 template <class Stream>
@@ -143,8 +159,9 @@ asio::awaitable<std::error_code> basic_connection<Stream>::write_body(const requ
                                                                       const exchange_params& params) {
     constexpr auto tok = asio::as_tuple(asio::use_awaitable);
     if (!req.provider) {
+        const error t = arm(params);
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(req.body), tok);
-        co_return translate(ec, error::request_timeout);
+        co_return translate(ec, t);
     }
     chunk_.resize(std::max<std::size_t>(params.chunk_size, 1));
     std::uint64_t left = req.provider->size();
@@ -154,9 +171,10 @@ asio::awaitable<std::error_code> basic_connection<Stream>::write_body(const requ
         std::size_t got = req.provider->read({chunk_.data(), want}, pec);
         if (pec || got == 0 || got > want)
             co_return error::body_provider_failed;
+        const error t = arm(params);
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(chunk_.data(), got), tok);
         if (ec)
-            co_return translate(ec, error::request_timeout);
+            co_return translate(ec, t);
         if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted_code();
         left -= got;
@@ -184,6 +202,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
         co_return r;
     }
     set_deadline(stream_, params.deadline);
+    stall_ = params.stall_timeout.count() > 0 && params.deadline - clock::now() > params.stall_timeout;
 
     std::optional<response_parser> p;
     auto new_parser = [&] {
@@ -202,19 +221,21 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
         if (!req.provider) {
             // One gather write: header block and body together.
             std::array<asio::const_buffer, 2> bufs{asio::buffer(head_), asio::buffer(req.body)};
+            const error t = arm(params);
             auto [ec, n] = co_await asio::async_write(stream_, bufs, tok);
             if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
-                r.ec = translate(ec, error::request_timeout);
+                r.ec = translate(ec, t);
                 co_return r;
             }
         } else {
+            const error t = arm(params);
             auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(head_), tok);
             if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
-                r.ec = translate(ec, error::request_timeout);
+                r.ec = translate(ec, t);
                 co_return r;
             }
             if (auto bec = co_await write_body(req, params)) {
@@ -223,17 +244,19 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
             }
         }
     } else {
+        const error t = arm(params);
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(head_), tok);
         if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted();
         if (ec) {
-            r.ec = translate(ec, error::request_timeout);
+            r.ec = translate(ec, t);
             co_return r;
         }
         // Wait for "100 Continue" or a final answer, at most continue_timeout.
         body_sent = false;
         for (;;) {
             asio::steady_timer timer(stream_.get_executor(), params.continue_timeout);
+            const error t = arm(params);
             auto [order, rec, rn, tec] =
                 co_await asio::experimental::make_parallel_group(
                     beast::http::async_read_header(stream_, buffer_, *p, asio::deferred),
@@ -247,7 +270,7 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
             }
             if (rec) {
                 r.response_started = p->got_some() || buffer_.size() > 0;
-                r.ec = translate(rec, error::request_timeout);
+                r.ec = translate(rec, t);
                 co_return r;
             }
             const int status = p->get().result_int();
@@ -275,13 +298,19 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
 
     // Read the final response header, skipping interim 1xx responses.
     while (!have_final) {
-        if (!p->is_header_done()) {
-            auto [ec, n] = co_await beast::http::async_read_header(stream_, buffer_, *p, tok);
+        while (!p->is_header_done()) {
+            // With a stall timeout, a piece at a time (each must arrive within it); else in one go.
+            const error t = arm(params);
+            beast::error_code ec;
+            if (stall_)
+                std::tie(ec, std::ignore) = co_await beast::http::async_read_some(stream_, buffer_, *p, tok);
+            else
+                std::tie(ec, std::ignore) = co_await beast::http::async_read_header(stream_, buffer_, *p, tok);
             if (cancelled(co_await asio::this_coro::cancellation_state))
                 co_return aborted();
             if (ec) {
                 r.response_started = p->got_some() || buffer_.size() > 0;
-                r.ec = translate(ec, error::request_timeout);
+                r.ec = translate(ec, t);
                 co_return r;
             }
         }
@@ -302,13 +331,18 @@ basic_connection<Stream>::exchange(const request& req, const exchange_params& pa
         }
         p->get().body().sink = params.sink;
     }
-    if (!p->is_done()) {
-        auto [ec, n] = co_await beast::http::async_read(stream_, buffer_, *p, tok);
+    while (!p->is_done()) {
+        const error t = arm(params);
+        beast::error_code ec;
+        if (stall_)
+            std::tie(ec, std::ignore) = co_await beast::http::async_read_some(stream_, buffer_, *p, tok);
+        else
+            std::tie(ec, std::ignore) = co_await beast::http::async_read(stream_, buffer_, *p, tok);
         if (cancelled(co_await asio::this_coro::cancellation_state))
             co_return aborted();
         if (ec) {
             r.ec = p->get().body().sink_failed ? std::error_code(error::body_sink_failed)
-                                               : translate(ec, error::request_timeout);
+                                               : translate(ec, t);
             co_return r;
         }
     }
